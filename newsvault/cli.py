@@ -1,0 +1,73 @@
+"""The ``newsvault`` command line.
+
+Each subcommand lives in its own module under :mod:`newsvault.commands` and
+exposes ``register(subparsers)``; the module's parser sets ``func`` to a
+function taking the parsed arguments and returning the exit status.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import pkgutil
+import sys
+from collections.abc import Callable
+
+from newsvault import __version__, commands
+from newsvault.config import ConfigError
+from storage.base import StoreError
+
+logger = logging.getLogger("newsvault")
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsvault", description="Archive news coverage as WARC files and clean text."
+    )
+    parser.add_argument("--version", action="version", version=f"newsvault {__version__}")
+    parser.add_argument(
+        "--config", help="configuration file (default: $NEWSVAULT_CONFIG or config/newsvault.toml)"
+    )
+    parser.add_argument("-v", "--verbose", action="count", default=0, help="more log output")
+    parser.add_argument("-q", "--quiet", action="store_true", help="only warnings and errors")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        module.register(subparsers)
+    return parser
+
+
+def configure_logging(verbose: int, quiet: bool) -> None:
+    level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
+    logging.basicConfig(
+        level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
+    )
+    if verbose < 2:
+        # Scrapy's own INFO lines (including its overridden-settings dump) are noise here.
+        logging.getLogger("scrapy").setLevel(max(level, logging.WARNING))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    configure_logging(args.verbose, args.quiet)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except ConfigError as exc:
+        print(f"newsvault: configuration error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except StoreError as exc:
+        print(f"newsvault: storage error: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

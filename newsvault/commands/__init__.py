@@ -1,0 +1,1 @@
+"""Subcommands of the ``newsvault`` CLI, one module each."""

@@ -1,0 +1,79 @@
+"""``file://`` backend: the embedded archive in a local directory."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+from storage.base import ConflictError, ObjectInfo, file_sha256
+from storage.keys import safe_key
+
+
+class FileStore:
+    """A directory laid out exactly like the bucket.
+
+    Objects appear under their final name only when complete: they are copied
+    to a temporary name, flushed, then hard-linked into place, which fails
+    instead of overwriting when another writer got there first.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.url = root.resolve().as_uri()
+
+    def _path(self, key: str) -> Path:
+        return self.root / safe_key(key)
+
+    def put(self, key: str, path: Path, sha256: str) -> bool:
+        final = self._path(key)
+        if final.exists():
+            return self._same(key, final, sha256)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = final.with_name(f".{final.name}.{os.getpid()}.partial")
+        shutil.copyfile(path, tmp)
+        with tmp.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, final)
+        except FileExistsError:
+            return self._same(key, final, sha256)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return True
+
+    def _same(self, key: str, final: Path, sha256: str) -> bool:
+        if file_sha256(final) != sha256:
+            raise ConflictError(f"{key}: a different object is already archived")
+        return False
+
+    def get(self, key: str) -> bytes:
+        return self._path(key).read_bytes()
+
+    def get_range(self, key: str, offset: int, length: int) -> bytes:
+        with self._path(key).open("rb") as fh:
+            fh.seek(offset)
+            return fh.read(length)
+
+    def download(self, key: str, dest: Path) -> None:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        tmp = dest.with_name(f".{dest.name}.partial")
+        shutil.copyfile(self._path(key), tmp)
+        os.replace(tmp, dest)
+
+    def list(self, prefix: str = "") -> Iterator[ObjectInfo]:
+        if not self.root.is_dir():
+            return
+        for path in sorted(self.root.rglob("*")):
+            if not path.is_file() or path.name.startswith("."):
+                continue
+            key = path.relative_to(self.root).as_posix()
+            if key.startswith(prefix):
+                yield ObjectInfo(key=key, size=path.stat().st_size)
+
+    def exists(self, key: str) -> ObjectInfo | None:
+        path = self._path(key)
+        if not path.is_file():
+            return None
+        return ObjectInfo(key=key, size=path.stat().st_size, sha256=file_sha256(path))
