@@ -1,0 +1,75 @@
+"""HTML tree helpers: visible text, link density, removal and per-source selectors."""
+
+from __future__ import annotations
+
+import logging
+
+from lxml import etree
+from lxml.cssselect import CSSSelector
+from lxml.html import HtmlElement
+
+log = logging.getLogger(__name__)
+
+INVISIBLE = frozenset({"script", "style", "noscript", "template", "svg"})
+
+
+def visible_text(el: HtmlElement) -> str:
+    """Text a reader sees in ``el``: scripts and styles left out, whitespace collapsed."""
+    parts: list[str] = []
+    _collect(el, parts, top=True)
+    return " ".join(" ".join(parts).split())
+
+
+def _collect(el: HtmlElement, parts: list[str], top: bool = False) -> None:
+    if not isinstance(el.tag, str) or el.tag in INVISIBLE:
+        if not top and el.tail:
+            parts.append(el.tail)
+        return
+    if el.text:
+        parts.append(el.text)
+    for child in el:
+        _collect(child, parts)
+    if not top and el.tail:
+        parts.append(el.tail)
+
+
+def link_text_length(el: HtmlElement) -> int:
+    """Characters of visible text inside links below ``el`` (or ``el`` itself)."""
+    links = [el] if el.tag == "a" else el.iterdescendants("a")
+    return sum(len(visible_text(a)) for a in links)
+
+
+def link_density(el: HtmlElement) -> float:
+    text = len(visible_text(el))
+    return link_text_length(el) / text if text else 0.0
+
+
+def drop(el: HtmlElement) -> None:
+    """Remove ``el`` and its subtree but keep its tail text (lxml drops it by default)."""
+    if el.getparent() is not None:
+        el.drop_tree()
+
+
+def select(tree: HtmlElement, selector: str) -> list[HtmlElement]:
+    """Elements matching an XPath (starts with "/" or "(") or a CSS selector."""
+    try:
+        if selector.startswith(("/", "(")):
+            found = tree.xpath(selector)
+        else:
+            found = CSSSelector(selector)(tree)
+    except (etree.XPathError, ValueError, SyntaxError) as exc:
+        # cssselect's SelectorSyntaxError derives from SyntaxError
+        log.warning("ignoring invalid selector %r: %s", selector, exc)
+        return []
+    return [el for el in found if isinstance(el, HtmlElement)]
+
+
+def drop_selected(tree: HtmlElement, selectors: tuple[str, ...]) -> int:
+    """Remove every element matched by the source's ``drop_selectors``; count them."""
+    removed = 0
+    for selector in selectors:
+        for el in select(tree, selector):
+            if el is not tree and el.getparent() is not None:
+                drop(el)
+                removed += 1
+    return removed

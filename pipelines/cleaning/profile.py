@@ -1,0 +1,144 @@
+"""Site-learned boilerplate: blocks that repeat across distinct pages of one source."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from pipelines.cleaning.cta import is_keeper
+
+log = logging.getLogger(__name__)
+
+PROFILE_FORMAT = 1
+_DIGITS = re.compile(r"\d+")
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def block_key(block: str) -> str:
+    """Hash of a block with case, digits, punctuation and whitespace normalised.
+
+    Dates, counters and prices change between pages of the same widget
+    ("3 free articles left"), so digits collapse to one placeholder.
+    """
+    text = _DIGITS.sub("0", block.lower())
+    text = " ".join(_NON_WORD.sub(" ", text).split())
+    return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
+
+
+class SiteProfile:
+    """Counts, per normalised block, how many distinct pages of a source carry it.
+
+    A block is boilerplate once it sits on at least ``min_pages`` distinct pages
+    and on at least ``min_share`` of all pages seen: a quote repeated in two
+    stories stays. Memory is bounded by ``max_blocks`` tracked hashes (the rarest
+    are evicted first) and ``max_pages`` remembered page keys.
+    """
+
+    def __init__(
+        self,
+        min_pages: int = 3,
+        min_share: float = 0.1,
+        max_blocks: int = 50_000,
+        max_pages: int = 100_000,
+    ) -> None:
+        self.min_pages = min_pages
+        self.min_share = min_share
+        self.max_blocks = max_blocks
+        self.max_pages = max_pages
+        self._counts: dict[str, int] = {}
+        # dicts keep insertion order, so the oldest page keys are dropped first
+        self._pages: dict[str, None] = {}
+        self._total_pages = 0
+
+    @property
+    def total_pages(self) -> int:
+        return self._total_pages
+
+    def observe(self, page_key: str, blocks: Sequence[str]) -> None:
+        """Count the blocks of one page; a page already observed is ignored."""
+        page = hashlib.blake2b(page_key.encode(), digest_size=8).hexdigest()
+        if page in self._pages:
+            return
+        self._pages[page] = None
+        self._total_pages += 1
+        if len(self._pages) > self.max_pages:
+            del self._pages[next(iter(self._pages))]
+        for key in {block_key(b) for b in blocks if b.strip()}:
+            self._counts[key] = self._counts.get(key, 0) + 1
+        if len(self._counts) > self.max_blocks:
+            self._evict()
+
+    def is_boilerplate(self, block: str) -> bool:
+        count = self._counts.get(block_key(block), 0)
+        if count < self.min_pages or self._total_pages == 0:
+            return False
+        return count / self._total_pages >= self.min_share and not is_keeper(block)
+
+    def filter(self, blocks: Sequence[str]) -> list[str]:
+        """The blocks that are not learned boilerplate, in order."""
+        return [b for b in blocks if not self.is_boilerplate(b)]
+
+    def _evict(self) -> None:
+        # Drop the rarest hashes (oldest first among equals) down to 90 % of the cap:
+        # boilerplate is frequent by definition, so it survives eviction.
+        target = int(self.max_blocks * 0.9)
+        ranked = sorted(self._counts, key=lambda k: self._counts[k])
+        for key in ranked[: len(self._counts) - target]:
+            del self._counts[key]
+        log.debug("site profile evicted down to %s blocks", len(self._counts))
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "format": PROFILE_FORMAT,
+            "total_pages": self._total_pages,
+            "pages": list(self._pages),
+            "counts": self._counts,
+        }
+
+    @classmethod
+    def load(
+        cls,
+        path: Path,
+        *,
+        min_pages: int = 3,
+        min_share: float = 0.1,
+        max_blocks: int = 50_000,
+        max_pages: int = 100_000,
+    ) -> SiteProfile:
+        """Profile stored at ``path``; a missing or unreadable file gives an empty one."""
+        profile = cls(min_pages, min_share, max_blocks, max_pages)
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            return profile
+        except (OSError, ValueError) as exc:
+            log.warning("ignoring unreadable site profile %s: %s", path, exc)
+            return profile
+        if data.get("format") != PROFILE_FORMAT:
+            log.warning("ignoring site profile %s in format %s", path, data.get("format"))
+            return profile
+        profile._pages = dict.fromkeys(str(p) for p in data.get("pages", []))
+        profile._counts = {str(k): int(v) for k, v in data.get("counts", {}).items()}
+        profile._total_pages = int(data.get("total_pages", len(profile._pages)))
+        return profile
+
+    def save(self, path: Path) -> None:
+        """Write atomically: a temporary file in the same directory, then os.replace."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as fh:
+                json.dump(self.to_dict(), fh, separators=(",", ":"))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
