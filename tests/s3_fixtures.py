@@ -98,7 +98,7 @@ def _weed_command(data: Path, config: Path) -> tuple[list[str], int]:
     command = [
         str(weed), "server", f"-dir={data}", "-ip=127.0.0.1", "-ip.bind=127.0.0.1",
         "-s3", f"-s3.port={s3}", f"-s3.port.grpc={s3g}", f"-s3.config={config}",
-        "-s3.port.iceberg=0", "-s3.port.lance=0",
+        "-s3.port.iceberg=0", "-s3.port.lance=0", "-s3.autoCreateBucket=false",
         f"-master.port={master}", f"-master.port.grpc={masterg}",
         "-master.volumeSizeLimitMB=32", "-volume.max=0",
         f"-volume.port={vol}", f"-volume.port.grpc={volg}",
