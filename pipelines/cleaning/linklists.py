@@ -13,7 +13,7 @@ import logging
 from lxml.html import HtmlElement
 
 from pipelines.cleaning.cta import is_label
-from pipelines.cleaning.dom import drop, link_density, link_text_length, visible_text
+from pipelines.cleaning.dom import INVISIBLE, drop, link_density, link_text_length, visible_text
 
 log = logging.getLogger(__name__)
 
@@ -45,12 +45,21 @@ def _is_item(el: HtmlElement) -> bool:
     return el.tag != "p" and ratio >= CARD_MIN_DENSITY and _is_card(el)
 
 
+def _has_own_text(parent: HtmlElement) -> bool:
+    """Text directly inside ``parent``: then its children are words in a sentence."""
+    if (parent.text or "").strip():
+        return True
+    return any((child.tail or "").strip() for child in parent)
+
+
 def _runs(parent: HtmlElement) -> list[list[HtmlElement]]:
     """Maximal runs of consecutive item children; empty children do not break a run."""
     runs: list[list[HtmlElement]] = []
     current: list[HtmlElement] = []
+    if _has_own_text(parent):
+        return runs
     for child in parent:
-        if not isinstance(child.tag, str):
+        if not isinstance(child.tag, str) or child.tag in INVISIBLE:
             continue
         if not visible_text(child):
             continue
