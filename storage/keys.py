@@ -6,7 +6,7 @@ Bucket layout (the same for ``file://`` and ``s3://``)::
     warc/<source>/<YYYY>/<MM>/<DD>/<same name>.cdxj
     text/<source>/<YYYY>/<MM>/<DD>/<run_id>.jsonl.gz
     runs/<source>/<run_id>.json
-    profiles/<source>.json
+    profiles/<source>/<run_id>.json
 
 Every key goes through :func:`safe_key`, so no caller can produce a key with
 ``..``, a leading slash, a backslash or a control character.
@@ -62,8 +62,8 @@ def manifest_key(source: str, run_id: str) -> str:
     return safe_key(f"runs/{safe_component(source)}/{safe_component(run_id)}.json")
 
 
-def profile_key(source: str) -> str:
-    return safe_key(f"profiles/{safe_component(source)}.json")
+def profile_key(source: str, run_id: str) -> str:
+    return safe_key(f"profiles/{safe_component(source)}/{safe_component(run_id)}.json")
 
 
 def parse_dated_key(key: str) -> tuple[str, str, date, str] | None:

@@ -207,3 +207,25 @@ def s3_bucket(seaweedfs: S3Server, monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
 def any_bucket(any_s3: S3Server, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Bucket:
     """A fresh bucket on SeaweedFS and on moto (parametrised)."""
     return _bucket(any_s3, monkeypatch, tmp_path)
+
+
+def write_config(tmp_path: Path, storage_url: str) -> Path:
+    """A minimal newsvault config with its state (and spool) under ``tmp_path``."""
+    path = tmp_path / "newsvault.toml"
+    path.write_text(
+        f"""
+[storage]
+url = "{storage_url}"
+
+[state]
+dir = "{tmp_path / "state"}"
+
+[sources.x]
+name = "Example"
+allowed_domains = ["example.org"]
+article_pattern = "/news/"
+start_urls = ["https://example.org/"]
+""",
+        encoding="utf-8",
+    )
+    return path

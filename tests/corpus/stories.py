@@ -1,3 +1,4 @@
+# ruff: noqa: E501  -- story prose reads better unwrapped
 """Invented news stories for the corpus: fictional places, people and outlets."""
 
 from __future__ import annotations

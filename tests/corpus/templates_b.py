@@ -1,3 +1,4 @@
+# ruff: noqa: E501  -- boilerplate prose reads better unwrapped
 """Outlet templates: a broadcaster, a business site, a European outlet, a plain site."""
 
 from __future__ import annotations

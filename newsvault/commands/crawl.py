@@ -1,0 +1,40 @@
+"""``newsvault crawl (SOURCE... | --all)``"""
+
+from __future__ import annotations
+
+import argparse
+
+from newsvault import app
+from newsvault.crawl import run_crawl
+from newsvault.locks import SourceBusy
+from newsvault.summary import print_summary
+
+
+def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser("crawl", help="crawl sources into the archive")
+    parser.add_argument("sources", nargs="*", metavar="SOURCE", help="source names from the config")
+    parser.add_argument("--all", action="store_true", help="crawl every configured source")
+    parser.add_argument("--refetch", action="store_true",
+                        help="fetch articles again even if already archived")
+    parser.add_argument("--no-publish", action="store_true",
+                        help="leave the output in the spool (publish later with upload --resume)")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    config = app.load(args)
+    if args.all == bool(args.sources):
+        print("newsvault crawl: name one or more sources, or --all")
+        return 2
+    keys = sorted(config.sources) if args.all else list(dict.fromkeys(args.sources))
+    sources = [config.source(k) for k in keys]
+    try:
+        result = run_crawl(config, sources, refetch=args.refetch,
+                           publish_output=not args.no_publish)
+    except SourceBusy as exc:
+        print(f"newsvault crawl: {exc}")
+        return 1
+    print_summary(result)
+    if args.no_publish:
+        return 0 if all(r.reason == "finished" for r in result.sources) else 1
+    return 0 if result.ok else 1

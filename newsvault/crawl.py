@@ -1,0 +1,111 @@
+"""Run one crawl of one or more sources, then publish what it produced.
+
+A crawl runs in the calling process (Twisted's reactor cannot restart, so a
+process runs one crawl); several sources crawl concurrently as one crawler
+each. Output goes to the spool first and is published afterwards; leftovers
+from an earlier run that could not publish go out first.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import shutil
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from scrapy.crawler import AsyncCrawlerProcess, Crawler
+from scrapy.settings import Settings
+
+from newsvault import app
+from newsvault.config import Config, Source
+from newsvault.crawlsettings import base_settings, source_settings
+from newsvault.locks import SourceLock
+from spiders.news import NewsSpider
+from storage.base import Store, StoreError
+from storage.keys import profile_key
+from storage.spool import PublishReport, Spool, publish
+
+logger = logging.getLogger(__name__)
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    now = now or datetime.now(UTC)
+    return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
+
+
+@dataclass
+class SourceResult:
+    source: str
+    reason: str
+    stats: dict[str, Any]
+
+
+@dataclass
+class CrawlResult:
+    run_id: str
+    sources: list[SourceResult] = field(default_factory=list)
+    publish: PublishReport | None = None
+
+    @property
+    def ok(self) -> bool:
+        crawled = all(r.reason == "finished" for r in self.sources)
+        return crawled and self.publish is not None and self.publish.ok
+
+
+def scrapy_log_level() -> int:
+    return logging.DEBUG if logger.getEffectiveLevel() <= logging.DEBUG else logging.WARNING
+
+
+def sync_profile_from_archive(store: Store, source: str, local: Path) -> None:
+    """Start from the newest published profile when this machine has none."""
+    if local.exists():
+        return
+    try:
+        keys = sorted(o.key for o in store.list(f"profiles/{source}/"))
+        if keys:
+            store.download(keys[-1], local)
+    except StoreError as exc:
+        logger.warning("could not read the site profile of %s from the archive: %s", source, exc)
+
+
+def spool_profile(spool: Spool, source: str, run_id: str, local: Path) -> None:
+    if local.exists():
+        shutil.copyfile(local, spool.path_for(profile_key(source, run_id)))
+
+
+def run_crawl(config: Config, sources: list[Source], *, refetch: bool = False,
+              publish_output: bool = True, worker_id: str = "") -> CrawlResult:
+    run_id = new_run_id()
+    spool, store = app.spool(config), app.archive(config)
+    result = CrawlResult(run_id)
+    if publish_output and spool.pending():
+        logger.info("publishing %d file(s) left by an earlier run", len(spool.pending()))
+        publish(spool, store)
+    with ExitStack() as stack:
+        for source in sources:
+            stack.enter_context(SourceLock(config.state_dir, source.key))
+        # Logging is configured by the CLI; Scrapy's stats dump and item lines are debug output.
+        logging.getLogger("scrapy").setLevel(scrapy_log_level())
+        process = AsyncCrawlerProcess(Settings(base_settings(config)), install_root_handler=False)
+        crawlers = []
+        for source in sources:
+            state_dir = app.source_state_dir(config, source.key)
+            sync_profile_from_archive(store, source.key, state_dir / "profile.json")
+            settings = source_settings(config, source, run_id, spool.root, state_dir, worker_id)
+            crawler = Crawler(NewsSpider, Settings(settings))
+            process.crawl(crawler, source=source, state_path=settings["NEWSVAULT_STATE_PATH"],
+                          refetch=refetch)
+            crawlers.append((source, crawler, state_dir))
+        process.start()
+        for source, crawler, state_dir in crawlers:
+            assert crawler.stats is not None
+            stats = crawler.stats.get_stats()
+            result.sources.append(SourceResult(source.key, str(stats.get("finish_reason", "?")), stats))
+            spool_profile(spool, source.key, run_id, state_dir / "profile.json")
+    if publish_output:
+        result.publish = publish(spool, store)
+    return result

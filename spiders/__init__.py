@@ -1,0 +1,1 @@
+"""Discovery and fetching: one config-driven spider and its middlewares."""

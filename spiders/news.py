@@ -1,0 +1,145 @@
+"""One generic, config-driven news spider.
+
+Discovery requests (feeds, sitemaps, section pages) run every time; article
+requests are made once per canonical URL and skipped when an earlier run
+archived them already (unless the user asks to refetch).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Self
+
+import scrapy
+from scrapy.crawler import Crawler
+from scrapy.http import Request, Response
+
+from newsvault.config import Source
+from spiders import discovery
+from spiders.items import ArticlePage
+from spiders.urls import canonical, in_scope
+from storage.state import CrawlState
+
+DAY = 86400.0
+
+
+class NewsSpider(scrapy.Spider):
+    name = "news"
+
+    def __init__(self, source: Source, state_path: str, refetch: bool = False, **kwargs: Any) -> None:
+        super().__init__(name=f"news:{source.key}", **kwargs)
+        self.source = source
+        self.allowed_domains = list(source.allowed_domains)
+        self.refetch = refetch
+        self.state = CrawlState(Path(state_path))
+        self.max_section_pages = 5
+        self._queued: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.max_section_pages = crawler.settings.getint("NEWSVAULT_MAX_SECTION_PAGES", 5)
+        return spider
+
+    async def start(self) -> AsyncIterator[Request]:
+        # Seeds come from the user's own config: they may sit on a feed host
+        # outside allowed_domains, so the offsite filter does not apply to them.
+        for url in self.source.feeds:
+            yield self._discovery(url, self.parse_feed, "feed")
+        for url in self.source.sitemaps:
+            yield self._discovery(url, self.parse_sitemap, "sitemap")
+        for url in self.source.start_urls:
+            yield self._discovery(url, self.parse_section, "section", page=1)
+
+    def _discovery(self, url: str, callback: Any, kind: str, **cb_kwargs: Any) -> Request:
+        self.crawler.stats.inc_value(f"discovery/{kind}_requests")
+        return Request(
+            url,
+            callback=callback,
+            errback=self.discovery_failed,
+            dont_filter=True,
+            cb_kwargs=cb_kwargs,
+            meta={"nv_kind": kind, "nv_refetch": self.refetch, "handle_httpstatus_list": [304]},
+            priority=10,
+        )
+
+    def discovery_failed(self, failure: Any) -> None:
+        kind = failure.request.meta.get("nv_kind", "discovery")
+        self.crawler.stats.inc_value(f"discovery/{kind}_failed")
+        self.logger.warning("%s %s failed: %s", kind, failure.request.url, failure.value)
+
+    def _not_modified(self, response: Response) -> bool:
+        if response.status == 304:
+            self.crawler.stats.inc_value("discovery/not_modified")
+            return True
+        return False
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        if self._not_modified(response):
+            return
+        links = discovery.feed_links(response)
+        self.crawler.stats.inc_value("discovery/feed_entries", len(links))
+        if not links:
+            self.crawler.stats.inc_value("discovery/feed_empty")
+        for url in links:
+            yield from self._article(url, "feed", check_pattern=False)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        if self._not_modified(response):
+            return
+        found = discovery.sitemap_links(response)
+        for url in found.sitemaps:
+            if in_scope(url, self.source.allowed_domains):
+                yield Request(url, callback=self.parse_sitemap, errback=self.discovery_failed,
+                              meta={"nv_kind": "sitemap"}, priority=10)
+        self.crawler.stats.inc_value("discovery/sitemap_urls", len(found.pages))
+        for url in found.pages:
+            yield from self._article(url, "sitemap")
+
+    def parse_section(self, response: Response, page: int) -> Iterator[Request]:
+        if self._not_modified(response):
+            return
+        for url, _text in discovery.page_links(response):
+            yield from self._article(url, "section")
+        if page < self.max_section_pages:
+            for url in discovery.next_page_links(response):
+                if in_scope(url, self.source.allowed_domains) and not self.source.article_pattern.search(url):
+                    yield Request(url, callback=self.parse_section, errback=self.discovery_failed,
+                                  cb_kwargs={"page": page + 1}, meta={"nv_kind": "section"}, priority=5)
+
+    def _article(self, url: str, via: str, *, check_pattern: bool = True) -> Iterator[Request]:
+        stats = self.crawler.stats
+        url = canonical(url)
+        if check_pattern and not self.source.article_pattern.search(url):
+            return
+        if not in_scope(url, self.source.allowed_domains):
+            stats.inc_value("articles/offsite")
+            return
+        if url in self._queued:
+            return
+        self._queued.add(url)
+        stats.inc_value("articles/found")
+        max_age = self.source.revisit_after_days * DAY
+        if not self.refetch and self.state.is_archived(url, max_age):
+            stats.inc_value("articles/already_archived")
+            return
+        yield Request(url, callback=self.parse_article, meta={"nv_kind": "article", "nv_via": via,
+                                                             "nv_canonical": url})
+
+    def parse_article(self, response: Response) -> Iterator[ArticlePage]:
+        self.crawler.stats.inc_value("articles/fetched")
+        yield ArticlePage(
+            source=self.source.key,
+            url=response.url,
+            canonical_url=response.meta["nv_canonical"],
+            status=response.status,
+            body=response.body,
+            fetched_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            discovered_via=response.meta.get("nv_via", ""),
+            warc=dict(response.meta.get("nv_warc", {})),
+        )
+
+    def closed(self, reason: str) -> None:
+        self.state.close()
