@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipelines.cleaning import CleaningRules  # noqa: E402
-from tests.corpus import CorpusPage, pages  # noqa: E402
-from tests.corpus.score import Score, newsvault_blocks, trafilatura_blocks  # noqa: E402
+from pipelines.cleaning import CleaningRules
+from tests.corpus import CorpusPage, pages
+from tests.corpus.score import Score, newsvault_blocks, trafilatura_blocks
 
 OFF = CleaningRules(cta=False, link_lists=False, site_learning=False)
 MODES: dict[str, CleaningRules | None] = {
@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> i
     args = sys.argv[1:] if argv is None else argv
     logging.basicConfig(level=logging.ERROR)  # trafilatura warns on every empty page
     corpus = pages()
-    outlets = sorted({p.outlet for p in corpus}) + ["ALL"]
+    outlets = [*sorted({p.outlet for p in corpus}), "ALL"]
     out(f"{len(corpus)} pages; cells: article kept % / boilerplate leaked %")
     out(f"{'mode':<20}" + "".join(f"{o:>15}" for o in outlets) + f"{'pages/s':>10}")
     for name, rules in MODES.items():
