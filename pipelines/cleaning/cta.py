@@ -19,8 +19,9 @@ from pipelines.cleaning.cta_patterns import PATTERNS, LanguagePatterns
 # that mention "follow" or "subscribers" are usually longer, and a reported
 # speech guard catches the short ones.
 CTA_MAX_CHARS = 300
-# A button caption or a lone word left over from a removed widget.
-RESIDUE_MAX_WORDS = 4
+# A button caption or a lone word left over from a removed widget; a short
+# sentence ending in a full stop ("No one was hurt.") is story, not residue.
+RESIDUE_MAX_WORDS = 3
 
 _BULLET = re.compile(r"^[\s\-\u2022*\u00b7|>]+")
 
@@ -90,6 +91,7 @@ def _is_residue(block: str, language: str) -> bool:
     c = _compiled(language)
     return (
         len(text.split()) <= RESIDUE_MAX_WORDS
+        and not text.endswith(".")
         and not c.keep.search(text)
         and not c.attribution.search(text)
     )

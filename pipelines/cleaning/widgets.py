@@ -71,8 +71,8 @@ def drop_widgets(tree: HtmlElement) -> int:
     story = _story_length(container)
     doomed: dict[HtmlElement, None] = {}
     for control in container.iter(*INTERACTIVE):
-        if control is container:
-            continue
+        if control is container or control.get("type") == "hidden":
+            continue  # hidden fields carry state, e.g. a page-wide ASP.NET form
         widget = control
         for ancestor in control.iterancestors():
             if ancestor is container:
