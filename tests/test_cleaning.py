@@ -13,7 +13,7 @@ from pipelines.cleaning.cta import drop_calls_to_action, is_call_to_action
 from pipelines.cleaning.extract import parse
 from pipelines.cleaning.metadata import page_metadata
 from tests.corpus import CLEAN_OUTLET, CorpusPage, pages
-from tests.corpus.score import Score, line_found, newsvault_blocks, trafilatura_blocks
+from tests.corpus.score import Score, line_found, newsvault_blocks, normalise, trafilatura_blocks
 
 URL = "https://example.test/news/story"
 STORY = (
@@ -41,6 +41,15 @@ def test_corpus_is_large_and_varied(corpus: list[CorpusPage]) -> None:
         assert {label for label, _ in page.labels} <= {
             "headline", "date", "caption", "article", "boilerplate"
         }  # fmt: skip
+
+
+def test_corpus_labels_match_visible_text(corpus: list[CorpusPage]) -> None:
+    # Guards the generator: every labelled line is text a reader sees on the page.
+    for page in corpus:
+        tree = parse(page.html, 10_000_000)
+        assert tree is not None
+        seen = normalise(tree.body.text_content())
+        assert [t for _, t in page.labels if normalise(t) not in seen] == [], page.slug
 
 
 def test_corpus_bar(corpus: list[CorpusPage], cleaned: dict[str, list[str]]) -> None:

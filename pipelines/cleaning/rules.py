@@ -21,10 +21,16 @@ MAX_INPUT_BYTES = 5_000_000
 class CleaningRules:
     """What to remove from one source's pages, beyond trafilatura's own choices."""
 
+    # CSS selectors, or XPath when the string starts with "/" or "("
     drop_selectors: tuple[str, ...] = ()
+    # language hint, used when the page does not declare its own
     language: str | None = None
+    # The parts can be switched off one by one, so each can be measured alone.
+    # form widgets in the story and call-to-action blocks
     cta: bool = True
+    # headline rails by link density, and their labels
     link_lists: bool = True
+    # read by the caller, which owns the SiteProfile: extract() is stateless
     site_learning: bool = True
     max_input_bytes: int = MAX_INPUT_BYTES
 
