@@ -88,9 +88,10 @@ def run_crawl(config: Config, sources: list[Source], *, refetch: bool = False,
     with ExitStack() as stack:
         for source in sources:
             stack.enter_context(SourceLock(config.state_dir, source.key))
+        logging.getLogger("scrapy.utils.log").setLevel(scrapy_log_level())
+        process = AsyncCrawlerProcess(Settings(base_settings(config)))
         # Logging is configured by the CLI; Scrapy's stats dump and item lines are debug output.
         logging.getLogger("scrapy").setLevel(scrapy_log_level())
-        process = AsyncCrawlerProcess(Settings(base_settings(config)), install_root_handler=False)
         crawlers = []
         for source in sources:
             state_dir = app.source_state_dir(config, source.key)

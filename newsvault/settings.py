@@ -15,6 +15,8 @@ MIB = 1024 * 1024
 DEFAULTS: dict[str, Any] = {
     "BOT_NAME": "newsvault",
     "LOG_LEVEL": "INFO",
+    # The CLI configures logging; Scrapy must not add a second root handler.
+    "LOG_INSTALL_ROOT_HANDLER": False,
     # Politeness, as `scrapy startproject` suggests, throttled by observed latency.
     "ROBOTSTXT_OBEY": True,
     "DOWNLOAD_DELAY": 1.0,

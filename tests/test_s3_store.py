@@ -50,7 +50,7 @@ def test_round_trip(
     assert store.exists(key) == ObjectInfo(key=key, size=1000, sha256=sha)
     assert store.exists(warc_key("example", DAY, "none")) is None
     assert [info.key for info in store.list("warc/")] == [key]
-    assert any_bucket.keys() == [f"arch/{key}"]
+    assert any_bucket.object_keys() == [f"arch/{key}"]
     store.download(key, tmp_path / "out" / "a")
     assert (tmp_path / "out" / "a").read_bytes() == path.read_bytes()
     assert [p.name for p in (tmp_path / "out").iterdir()] == ["a"]
@@ -62,7 +62,7 @@ def test_second_put_of_same_file_is_a_no_op(any_bucket: Bucket, tmp_path: Path) 
     path, sha = _file(tmp_path, "t", b"same bytes")
     assert store.put(key, path, sha) is True
     assert store.put(key, path, sha) is False
-    assert any_bucket.keys() == [f"arch/{key}"]
+    assert any_bucket.object_keys() == [f"arch/{key}"]
 
 
 def test_different_content_under_same_key_conflicts(any_bucket: Bucket, tmp_path: Path) -> None:
@@ -117,7 +117,7 @@ def test_multipart_failing_midway_is_aborted(s3_bucket: Bucket, tmp_path: Path) 
     finally:
         proxy.close()
     assert s3_bucket.open_uploads() == []
-    assert s3_bucket.keys() == []
+    assert s3_bucket.object_keys() == []
 
 
 def test_stale_upload_of_the_key_is_aborted_first(s3_bucket: Bucket, tmp_path: Path) -> None:

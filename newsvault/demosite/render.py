@@ -30,10 +30,13 @@ def _boilerplate(lines: list[str], day: str) -> str:
         elif in_rail:
             href = f"/world/{day.replace('-', '/')}/{slugify(line)}/"
             out.append(f'<li><a href="{href}">{escape(line)}</a></li>')
+        elif key.startswith("•"):
+            section = line.strip().lstrip("•").strip()
+            out.append(f'<nav class="breadcrumb"><a href="/{slugify(section)}/">{escape(section)}</a></nav>')
         elif key in BUTTONS:
             out.append(f'<button type="button">{escape(line)}</button>')
         else:
-            out.append(f"<p>{escape(line.strip().lstrip('•').strip())}</p>")
+            out.append(f"<p>{escape(line.strip())}</p>")
     if in_rail:
         out.append("</ul>")
     return "\n".join(out)

@@ -1,0 +1,98 @@
+"""Fixtures shared by the test modules: the fixture news site and CLI runs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class FixtureSite:
+    """The demo news site served by its own process on 127.0.0.1."""
+
+    base: str
+    log: Path
+    process: subprocess.Popen[str]
+
+    @property
+    def hostport(self) -> str:
+        return self.base.removeprefix("http://")
+
+    def requests(self) -> list[str]:
+        if not self.log.exists():
+            return []
+        return [line.split("\t", 1)[0].split(" ", 1)[1] for line in self.log.read_text().splitlines()]
+
+    def clear_log(self) -> None:
+        self.log.write_text("")
+
+    def stop(self) -> None:
+        self.process.terminate()
+        self.process.wait(timeout=10)
+        if self.process.stdout:
+            self.process.stdout.close()
+
+
+def start_site(tmp: Path) -> FixtureSite:
+    log = tmp / "site-requests.log"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "newsvault.demosite", "--port", "0", "--log", str(log)],
+        stdout=subprocess.PIPE, text=True,
+    )
+    assert proc.stdout is not None
+    base = proc.stdout.readline().strip()
+    assert base.startswith("http://127.0.0.1:"), base
+    return FixtureSite(base, log, proc)
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[FixtureSite]:
+    served = start_site(tmp_path)
+    yield served
+    served.stop()
+
+
+def write_config(path: Path, site: FixtureSite, extra_source: str = "", **crawl: object) -> Path:
+    """A config whose one source, ``demo``, is the fixture site."""
+    crawl_lines = "\n".join(f"{k} = {v!r}".replace("'", '"') for k, v in crawl.items())
+    path.write_text(f"""
+[storage]
+url = "file://archive"
+[state]
+dir = "state"
+[crawl]
+download_delay = 0.0
+autothrottle = false
+concurrent_requests_per_domain = 4
+user_agent = "newsvault-tests"
+allow_private_hosts = ["{site.hostport}"]
+extract_workers = 2
+{crawl_lines}
+[sources.demo]
+name = "Demo News"
+feeds = ["{site.base}/rss.xml", "{site.base}/atom.xml"]
+sitemaps = ["{site.base}/robots.txt"]
+start_urls = ["{site.base}/world/"]
+allowed_domains = ["127.0.0.1"]
+article_pattern = '/\\d{{4}}/\\d{{2}}/\\d{{2}}/'
+schedule = "*/30 * * * *"
+{extra_source}
+""")
+    return path
+
+
+def run_cli(args: list[str], cwd: Path, timeout: float = 180, env: dict[str, str] | None = None
+            ) -> subprocess.CompletedProcess[str]:
+    """Run ``newsvault`` in its own process: a crawl owns its process's reactor."""
+    return subprocess.run(
+        [sys.executable, "-m", "newsvault", *args], cwd=cwd, capture_output=True, text=True,
+        timeout=timeout, env={**os.environ, **(env or {})},
+    )
