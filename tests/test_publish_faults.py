@@ -30,13 +30,14 @@ DAY = date(2026, 3, 4)
 # Short timeouts and few attempts keep the outage cases fast; 1 MiB makes the
 # 6 MiB WARC a two-part multipart upload.
 OPTIONS = "attempts=2&connect_timeout=1&read_timeout=1&multipart_threshold=1048576"
-MODES = {
-    "refuse": {},
-    "500": {},
-    "503": {},
-    "stall": {},
-    "reset": {"reset_after": 2 << 20},  # the multipart upload dies in its first part
-    "reset-single": {"reset_after": 100_000},  # a single PUT dies mid-body
+# mode -> (proxy settings, how many spooled files get through before the fault bites)
+MODES: dict[str, tuple[dict[str, int], int]] = {
+    "refuse": ({}, 0),
+    "500": ({}, 0),
+    "503": ({}, 0),
+    "stall": ({}, 0),
+    "reset": ({"reset_after": 2 << 20}, 2),  # the multipart upload dies in its first part
+    "reset-single": ({"reset_after": 100_000}, 1),  # a single PUT dies mid-body
 }
 
 
@@ -102,11 +103,14 @@ def test_outage_keeps_spool_and_resume_completes(
     config = write_config(tmp_path, f"s3://{s3_bucket.name}/arch?{OPTIONS}")
     spool = tmp_path / "state" / "spool"
     files = fill_spool(spool)
-    proxy.set(mode.split("-", maxsplit=1)[0], **MODES[mode])
+    settings, got_through = MODES[mode]
+    proxy.set(mode.split("-", maxsplit=1)[0], **settings)
 
     report = publish(Spool(spool), open_store(f"s3://{s3_bucket.name}/arch?{OPTIONS}"))
-    assert not report.ok and report.remaining > 0
-    print("REPORT", mode, report)
+    assert not report.ok
+    assert report.published == list(files)[:got_through]
+    assert list(report.failed) == [list(files)[got_through]]
+    assert report.remaining == len(files) - got_through
     assert_consistent(s3_bucket, spool, files)
     assert _upload(config) == 1
     assert "kept in the spool" in capsys.readouterr().err
