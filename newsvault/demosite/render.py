@@ -39,7 +39,8 @@ def _boilerplate(lines: list[str], day: str) -> str:
             out.append(f"<p>{escape(line.strip())}</p>")
     if in_rail:
         out.append("</ul>")
-    return "\n".join(out)
+    # Outlets insert these as one widget each, a block of its own inside the body.
+    return '<div class="insert">' + "\n".join(out) + "</div>"
 
 
 def _body(article: Article) -> str:
