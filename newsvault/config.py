@@ -106,7 +106,9 @@ class Config:
             return self.sources[key]
         except KeyError:
             known = ", ".join(sorted(self.sources)) or "none"
-            raise ConfigError(self.path, f"sources.{key}", f"unknown source (known: {known})") from None
+            raise ConfigError(
+                self.path, f"sources.{key}", f"unknown source (known: {known})"
+            ) from None
 
 
 def config_path(explicit: str | None, environ: Mapping[str, str] = os.environ) -> Path:
@@ -146,7 +148,9 @@ class _Parser:
             raise self.fail(key, "must be a table")
         return value
 
-    def fields(self, raw: Mapping[str, Any], prefix: str, schema: Mapping[str, Check]) -> dict[str, Any]:
+    def fields(
+        self, raw: Mapping[str, Any], prefix: str, schema: Mapping[str, Check]
+    ) -> dict[str, Any]:
         unknown = sorted(set(raw) - set(schema))
         if unknown:
             raise self.fail(f"{prefix}.{unknown[0]}", "unknown key")
@@ -164,7 +168,9 @@ class _Parser:
         unknown = sorted(set(raw) - top)
         if unknown:
             raise self.fail(unknown[0], "unknown table")
-        storage = self.fields(self.table(raw, "storage", required=True), "storage", {"url": _storage_url})
+        storage = self.fields(
+            self.table(raw, "storage", required=True), "storage", {"url": _storage_url}
+        )
         if "url" not in storage:
             raise self.fail("storage.url", "missing key")
         state = self.fields(self.table(raw, "state"), "state", {"dir": _string})

@@ -77,8 +77,14 @@ def spool_profile(spool: Spool, source: str, run_id: str, local: Path) -> None:
         shutil.copyfile(local, spool.path_for(profile_key(source, run_id)))
 
 
-def run_crawl(config: Config, sources: list[Source], *, refetch: bool = False,
-              publish_output: bool = True, worker_id: str = "") -> CrawlResult:
+def run_crawl(
+    config: Config,
+    sources: list[Source],
+    *,
+    refetch: bool = False,
+    publish_output: bool = True,
+    worker_id: str = "",
+) -> CrawlResult:
     run_id = new_run_id()
     spool, store = app.spool(config), app.archive(config)
     result = CrawlResult(run_id)
@@ -98,14 +104,17 @@ def run_crawl(config: Config, sources: list[Source], *, refetch: bool = False,
             sync_profile_from_archive(store, source.key, state_dir / "profile.json")
             settings = source_settings(config, source, run_id, spool.root, state_dir, worker_id)
             crawler = Crawler(NewsSpider, Settings(settings))
-            process.crawl(crawler, source=source, state_path=settings["NEWSVAULT_STATE_PATH"],
-                          refetch=refetch)
+            process.crawl(
+                crawler, source=source, state_path=settings["NEWSVAULT_STATE_PATH"], refetch=refetch
+            )
             crawlers.append((source, crawler, state_dir))
         process.start()
         for source, crawler, state_dir in crawlers:
             assert crawler.stats is not None
             stats = crawler.stats.get_stats()
-            result.sources.append(SourceResult(source.key, str(stats.get("finish_reason", "?")), stats))
+            result.sources.append(
+                SourceResult(source.key, str(stats.get("finish_reason", "?")), stats)
+            )
             spool_profile(spool, source.key, run_id, state_dir / "profile.json")
     if publish_output:
         result.publish = publish(spool, store)

@@ -29,7 +29,9 @@ class SourceLock:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise SourceBusy(f"source {self.source!r} is being crawled by another process") from None
+            raise SourceBusy(
+                f"source {self.source!r} is being crawled by another process"
+            ) from None
         os.ftruncate(fd, 0)
         os.write(fd, str(os.getpid()).encode())
         self._fd = fd

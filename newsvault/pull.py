@@ -101,8 +101,9 @@ class Writer:
         elif self.fmt == "txt":
             path = inside(self.out, source, f"{safe_component(str(record['id']))}.txt")
             path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(f"{record.get('title') or ''}\n\n{record.get('text') or ''}\n",
-                            encoding="utf-8")
+            path.write_text(
+                f"{record.get('title') or ''}\n\n{record.get('text') or ''}\n", encoding="utf-8"
+            )
         else:
             self.buffers.setdefault(source, []).append(record)
 

@@ -21,15 +21,26 @@ def reasons(stats: dict[str, Any]) -> dict[str, int]:
         for prefix in ("item_dropped_reasons_count/", "text/dropped/"):
             if key.startswith(prefix):
                 out[key.removeprefix(prefix)] = out.get(key.removeprefix(prefix), 0) + int(value)
-    for key in ("articles/already_archived", "articles/offsite", "robotstxt/forbidden",
-                "egress/refused", "discovery/feed_failed", "discovery/sitemap_failed",
-                "discovery/section_failed", "extract/timeout", "extract/failed"):
+    for key in (
+        "articles/already_archived",
+        "articles/offsite",
+        "robotstxt/forbidden",
+        "egress/refused",
+        "discovery/feed_failed",
+        "discovery/sitemap_failed",
+        "discovery/section_failed",
+        "extract/timeout",
+        "extract/failed",
+    ):
         if stats.get(key):
             out[key.split("/", 1)[1]] = int(stats[key])
     for key, value in stats.items():
         # Refusals (robots, egress) are counted above; the rest are network failures.
-        if key.startswith("downloader/exception_type_count/") and "Ignore" not in key \
-                and "Refused" not in key:
+        if (
+            key.startswith("downloader/exception_type_count/")
+            and "Ignore" not in key
+            and "Refused" not in key
+        ):
             name = key.rsplit(".", 1)[-1]
             out[name] = out.get(name, 0) + int(value)
     return out
@@ -43,16 +54,26 @@ def print_summary(result: CrawlResult, console: Console | None = None) -> None:
     for item in result.sources:
         s = item.stats
         why = ", ".join(f"{k}: {v}" for k, v in sorted(reasons(s).items())) or "-"
-        table.add_row(item.source, item.reason, str(s.get("articles/found", 0)),
-                      str(s.get("articles/fetched", 0)), str(_sum(s, "text/records")),
-                      f"{s.get('warc/bytes', 0) / 1e6:.2f}", why)
+        table.add_row(
+            item.source,
+            item.reason,
+            str(s.get("articles/found", 0)),
+            str(s.get("articles/fetched", 0)),
+            str(_sum(s, "text/records")),
+            f"{s.get('warc/bytes', 0) / 1e6:.2f}",
+            why,
+        )
     console.print(table)
     report = result.publish
     if report is None:
         console.print("output kept in the spool (not published)")
     elif report.ok:
-        console.print(f"published {len(report.published)} file(s), "
-                      f"{len(report.already_there)} already in the archive")
+        console.print(
+            f"published {len(report.published)} file(s), "
+            f"{len(report.already_there)} already in the archive"
+        )
     else:
-        console.print(f"[red]publishing incomplete:[/red] {report.remaining} file(s) kept in the "
-                      "spool; run `newsvault upload --resume` when storage is back")
+        console.print(
+            f"[red]publishing incomplete:[/red] {report.remaining} file(s) kept in the "
+            "spool; run `newsvault upload --resume` when storage is back"
+        )

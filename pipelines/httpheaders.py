@@ -50,8 +50,6 @@ def response_headers(response: Response) -> StatusAndHeaders:
         lower = key.lower()
         if lower == "transfer-encoding":
             continue
-        if lower == "content-length":
-            value = str(len(response.body))
-        headers.append((key, value))
+        headers.append((key, str(len(response.body)) if lower == "content-length" else value))
     protocol = response.protocol or "HTTP/1.1"
     return StatusAndHeaders(f"{response.status} {reason}", headers, protocol=protocol)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import IO, Any, Self
 
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import NotConfigured
 
 from pipelines.cleaning import SiteProfile
 from storage.keys import text_key

@@ -15,7 +15,7 @@ import socket
 from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
-from typing import Any, Self
+from typing import Self
 
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler

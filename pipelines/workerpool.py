@@ -36,7 +36,7 @@ def release() -> None:
     with _lock:
         _users -= 1
         if _users <= 0 and _pool is not None:
-            _pool.close()
+            _pool.close()  # type: ignore[no-untyped-call]
             _pool.join(timeout=30)
             _pool = None
             _users = 0

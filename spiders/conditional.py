@@ -30,7 +30,9 @@ class ConditionalRequestMiddleware:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         s = crawler.settings
-        if not s.getbool("NEWSVAULT_CONDITIONAL_ENABLED", True) or not s.get("NEWSVAULT_STATE_PATH"):
+        if not s.getbool("NEWSVAULT_CONDITIONAL_ENABLED", True) or not s.get(
+            "NEWSVAULT_STATE_PATH"
+        ):
             raise NotConfigured("conditional discovery requests disabled")
         mw = cls(Path(s["NEWSVAULT_STATE_PATH"]))
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
@@ -38,7 +40,9 @@ class ConditionalRequestMiddleware:
 
     def process_request(self, request: Request) -> None:
         # Only requests whose callback understands a 304 get validators.
-        if 304 not in request.meta.get("handle_httpstatus_list", ()) or request.meta.get("nv_refetch"):
+        if 304 not in request.meta.get("handle_httpstatus_list", ()) or request.meta.get(
+            "nv_refetch"
+        ):
             return
         etag, modified = self.state.validators(request.url)
         if etag:

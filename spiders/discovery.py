@@ -78,7 +78,10 @@ def next_page_links(response: Response) -> list[str]:
     """Pagination of a section page: rel=next, "Next"/"Older" links, ?page=N."""
     if not isinstance(response, TextResponse):
         return []
-    found = [response.urljoin(h) for h in response.css('a[rel~="next"]::attr(href), link[rel~="next"]::attr(href)').getall()]
+    found = [
+        response.urljoin(h)
+        for h in response.css('a[rel~="next"]::attr(href), link[rel~="next"]::attr(href)').getall()
+    ]
     for url, text in page_links(response):
         if _NEXT_TEXT.search(text) or _PAGINATION.search(url):
             found.append(url)

@@ -28,7 +28,9 @@ DAY = 86400.0
 class NewsSpider(scrapy.Spider):
     name = "news"
 
-    def __init__(self, source: Source, state_path: str, refetch: bool = False, **kwargs: Any) -> None:
+    def __init__(
+        self, source: Source, state_path: str, refetch: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(name=f"news:{source.key}", **kwargs)
         self.source = source
         self.allowed_domains = list(source.allowed_domains)
@@ -92,8 +94,13 @@ class NewsSpider(scrapy.Spider):
         found = discovery.sitemap_links(response)
         for url in found.sitemaps:
             if in_scope(url, self.source.allowed_domains):
-                yield Request(url, callback=self.parse_sitemap, errback=self.discovery_failed,
-                              meta={"nv_kind": "sitemap"}, priority=10)
+                yield Request(
+                    url,
+                    callback=self.parse_sitemap,
+                    errback=self.discovery_failed,
+                    meta={"nv_kind": "sitemap"},
+                    priority=10,
+                )
         self.crawler.stats.inc_value("discovery/sitemap_urls", len(found.pages))
         for url in found.pages:
             yield from self._article(url, "sitemap")
@@ -105,9 +112,17 @@ class NewsSpider(scrapy.Spider):
             yield from self._article(url, "section")
         if page < self.max_section_pages:
             for url in discovery.next_page_links(response):
-                if in_scope(url, self.source.allowed_domains) and not self.source.article_pattern.search(url):
-                    yield Request(url, callback=self.parse_section, errback=self.discovery_failed,
-                                  cb_kwargs={"page": page + 1}, meta={"nv_kind": "section"}, priority=5)
+                if in_scope(
+                    url, self.source.allowed_domains
+                ) and not self.source.article_pattern.search(url):
+                    yield Request(
+                        url,
+                        callback=self.parse_section,
+                        errback=self.discovery_failed,
+                        cb_kwargs={"page": page + 1},
+                        meta={"nv_kind": "section"},
+                        priority=5,
+                    )
 
     def _article(self, url: str, via: str, *, check_pattern: bool = True) -> Iterator[Request]:
         stats = self.crawler.stats
@@ -125,8 +140,11 @@ class NewsSpider(scrapy.Spider):
         if not self.refetch and self.state.is_archived(url, max_age):
             stats.inc_value("articles/already_archived")
             return
-        yield Request(url, callback=self.parse_article, meta={"nv_kind": "article", "nv_via": via,
-                                                             "nv_canonical": url})
+        yield Request(
+            url,
+            callback=self.parse_article,
+            meta={"nv_kind": "article", "nv_via": via, "nv_canonical": url},
+        )
 
     def parse_article(self, response: Response) -> Iterator[ArticlePage]:
         self.crawler.stats.inc_value("articles/fetched")

@@ -56,9 +56,10 @@ class StrictRobotsTxtMiddleware(RobotsTxtMiddleware):
     def _robots_error(self, exc: Exception, netloc: str) -> None:
         self._stats.inc_value("robotstxt/unavailable")
         waiting = self._parsers[netloc]
-        self._parsers[netloc] = DisallowAll()
+        parser = DisallowAll()
+        self._parsers[netloc] = parser
         if isinstance(waiting, Deferred):
-            waiting.callback(self._parsers[netloc])
+            waiting.callback(parser)
 
     async def _set(self, netloc: str, parser: RobotParser | None) -> None:
         waiting = self._parsers[netloc]

@@ -29,7 +29,9 @@ def canonical(url: str) -> str:
 def host_matches(host: str, domains: tuple[str, ...]) -> bool:
     """True when ``host`` is one of ``domains`` or a subdomain of one."""
     host = host.lower().rstrip(".")
-    return any(host == d or host.endswith("." + d) for d in (x.lower().lstrip(".") for x in domains))
+    return any(
+        host == d or host.endswith("." + d) for d in (x.lower().lstrip(".") for x in domains)
+    )
 
 
 def in_scope(url: str, domains: tuple[str, ...]) -> bool:

@@ -45,9 +45,7 @@ def safe_key(key: str) -> str:
 
 
 def _dated(kind: str, source: str, day: date | datetime, name: str) -> str:
-    return safe_key(
-        f"{kind}/{safe_component(source)}/{day:%Y/%m/%d}/{safe_component(name)}"
-    )
+    return safe_key(f"{kind}/{safe_component(source)}/{day:%Y/%m/%d}/{safe_component(name)}")
 
 
 def warc_key(source: str, day: date | datetime, filename: str) -> str:

@@ -29,7 +29,9 @@ class FixtureSite:
     def requests(self) -> list[str]:
         if not self.log.exists():
             return []
-        return [line.split("\t", 1)[0].split(" ", 1)[1] for line in self.log.read_text().splitlines()]
+        return [
+            line.split("\t", 1)[0].split(" ", 1)[1] for line in self.log.read_text().splitlines()
+        ]
 
     def clear_log(self) -> None:
         self.log.write_text("")
@@ -45,7 +47,8 @@ def start_site(tmp: Path) -> FixtureSite:
     log = tmp / "site-requests.log"
     proc = subprocess.Popen(
         [sys.executable, "-m", "newsvault.demosite", "--port", "0", "--log", str(log)],
-        stdout=subprocess.PIPE, text=True,
+        stdout=subprocess.PIPE,
+        text=True,
     )
     assert proc.stdout is not None
     base = proc.stdout.readline().strip()
@@ -89,10 +92,16 @@ schedule = "*/30 * * * *"
     return path
 
 
-def run_cli(args: list[str], cwd: Path, timeout: float = 180, env: dict[str, str] | None = None
-            ) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    args: list[str], cwd: Path, timeout: float = 180, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run ``newsvault`` in its own process: a crawl owns its process's reactor."""
     return subprocess.run(
-        [sys.executable, "-m", "newsvault", *args], cwd=cwd, capture_output=True, text=True,
-        timeout=timeout, env={**os.environ, **(env or {})},
+        [sys.executable, "-m", "newsvault", *args],
+        check=False,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
     )

@@ -57,8 +57,11 @@ def test_crawl_exits_zero_and_lays_out_the_archive(crawled: tuple[Path, FixtureS
     assert len(manifests) == 1
     manifest = json.loads(manifests[0].read_text())
     listed = {f["key"] for f in manifest["files"]}
-    on_disk = {p.relative_to(archive).as_posix() for p in archive.rglob("*") if p.is_file()
-               and not p.relative_to(archive).as_posix().startswith(("runs/", "profiles/"))}
+    on_disk = {
+        p.relative_to(archive).as_posix()
+        for p in archive.rglob("*")
+        if p.is_file() and not p.relative_to(archive).as_posix().startswith(("runs/", "profiles/"))
+    }
     assert listed == on_disk
     assert not list(archive.rglob("*.open")), "no unfinished file is ever published"
     assert "stored" in result.stderr
@@ -74,7 +77,9 @@ def test_every_article_archived_exactly_once(crawled: tuple[Path, FixtureSite, A
     assert sorted(urls) == sorted(f"{site.base}{a.path}" for a in articles)
 
 
-def test_disallowed_and_offsite_urls_never_requested(crawled: tuple[Path, FixtureSite, Any]) -> None:
+def test_disallowed_and_offsite_urls_never_requested(
+    crawled: tuple[Path, FixtureSite, Any],
+) -> None:
     work, site, _ = crawled
     assert DISALLOWED not in site.requests()
     uris = set()
@@ -142,12 +147,27 @@ def test_clean_text_of_the_seeds(crawled: tuple[Path, FixtureSite, Any]) -> None
         assert record["title"] == seed.title
 
 
-def test_clean_records_carry_metadata_and_provenance(crawled: tuple[Path, FixtureSite, Any]) -> None:
+def test_clean_records_carry_metadata_and_provenance(
+    crawled: tuple[Path, FixtureSite, Any],
+) -> None:
     work, _, _ = crawled
     for record in records(work):
-        for key in ("id", "source", "url", "canonical_url", "title", "authors", "published",
-                    "language", "site_name", "text", "fetched_at", "warc_file", "warc_record_id",
-                    "extractor"):
+        for key in (
+            "id",
+            "source",
+            "url",
+            "canonical_url",
+            "title",
+            "authors",
+            "published",
+            "language",
+            "site_name",
+            "text",
+            "fetched_at",
+            "warc_file",
+            "warc_record_id",
+            "extractor",
+        ):
             assert key in record, key
         assert record["source"] == "demo"
         assert record["extractor"]["version"].startswith("trafilatura")
@@ -166,12 +186,25 @@ def test_pull_returns_what_was_crawled(crawled: tuple[Path, FixtureSite, Any]) -
     assert result.returncode == 0, result.stderr
     pulled = [json.loads(line) for line in (work / "out" / "demo.jsonl").read_text().splitlines()]
     assert sorted(r["id"] for r in pulled) == sorted(r["id"] for r in records(work))
-    narrowed = run_cli(["--config", "newsvault.toml", "pull", "--out", "out2", "--query", "Astrakhan",
-                        "--since", "2025-05-01"], cwd=work)
+    narrowed = run_cli(
+        [
+            "--config",
+            "newsvault.toml",
+            "pull",
+            "--out",
+            "out2",
+            "--query",
+            "Astrakhan",
+            "--since",
+            "2025-05-01",
+        ],
+        cwd=work,
+    )
     assert narrowed.returncode == 0, narrowed.stderr
     lines = (work / "out2" / "demo.jsonl").read_text().splitlines()
     assert [json.loads(x)["title"] for x in lines] == [
-        "Astrakhan port plans new grain terminal for Iranian buyers"]
+        "Astrakhan port plans new grain terminal for Iranian buyers"
+    ]
 
 
 def test_second_run_fetches_no_archived_article(crawled: tuple[Path, FixtureSite, Any]) -> None:

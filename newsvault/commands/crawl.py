@@ -14,10 +14,14 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser = subparsers.add_parser("crawl", help="crawl sources into the archive")
     parser.add_argument("sources", nargs="*", metavar="SOURCE", help="source names from the config")
     parser.add_argument("--all", action="store_true", help="crawl every configured source")
-    parser.add_argument("--refetch", action="store_true",
-                        help="fetch articles again even if already archived")
-    parser.add_argument("--no-publish", action="store_true",
-                        help="leave the output in the spool (publish later with upload --resume)")
+    parser.add_argument(
+        "--refetch", action="store_true", help="fetch articles again even if already archived"
+    )
+    parser.add_argument(
+        "--no-publish",
+        action="store_true",
+        help="leave the output in the spool (publish later with upload --resume)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -29,8 +33,9 @@ def run(args: argparse.Namespace) -> int:
     keys = sorted(config.sources) if args.all else list(dict.fromkeys(args.sources))
     sources = [config.source(k) for k in keys]
     try:
-        result = run_crawl(config, sources, refetch=args.refetch,
-                           publish_output=not args.no_publish)
+        result = run_crawl(
+            config, sources, refetch=args.refetch, publish_output=not args.no_publish
+        )
     except SourceBusy as exc:
         print(f"newsvault crawl: {exc}")
         return 1

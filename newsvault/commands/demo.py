@@ -23,9 +23,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def demo_source(base: str) -> Source:
     return Source(
-        key="demo", name="Demo News", allowed_domains=("127.0.0.1",),
+        key="demo",
+        name="Demo News",
+        allowed_domains=("127.0.0.1",),
         article_pattern=re.compile(r"/\d{4}/\d{2}/\d{2}/"),
-        feeds=(f"{base}/rss.xml", f"{base}/atom.xml"), sitemaps=(f"{base}/robots.txt",),
+        feeds=(f"{base}/rss.xml", f"{base}/atom.xml"),
+        sitemaps=(f"{base}/robots.txt",),
         start_urls=(f"{base}/world/",),
     )
 
@@ -33,8 +36,13 @@ def demo_source(base: str) -> Source:
 def demo_config(args: argparse.Namespace, base: str, host: str) -> Config:
     """The user's storage and state settings, with the demo site as the only source."""
     config = app.load(args)
-    crawl = dataclasses.replace(config.crawl, allow_private_hosts=(host,), download_delay=0.05,
-                                autothrottle=False, concurrent_requests_per_domain=4)
+    crawl = dataclasses.replace(
+        config.crawl,
+        allow_private_hosts=(host,),
+        download_delay=0.05,
+        autothrottle=False,
+        concurrent_requests_per_domain=4,
+    )
     return dataclasses.replace(config, crawl=crawl, sources={"demo": demo_source(base)})
 
 
@@ -52,4 +60,3 @@ def run(args: argparse.Namespace) -> int:
     print_summary(result)
     print("next: newsvault pull --out out/   (clean articles as JSON Lines)", file=sys.stderr)
     return 0 if result.ok else 1
-

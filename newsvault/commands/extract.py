@@ -14,7 +14,9 @@ from pipelines.cleaning import CleaningRules, SiteProfile, extract, extractor_ve
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("extract", help="clean saved HTML pages, one JSON per file")
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    parser.add_argument("--url", help="the URL the page came from (one file), for links and metadata")
+    parser.add_argument(
+        "--url", help="the URL the page came from (one file), for links and metadata"
+    )
     parser.add_argument("--source", help="apply this source's rules and learned profile")
     parser.set_defaults(func=run)
 
@@ -46,11 +48,19 @@ def run(args: argparse.Namespace) -> int:
         if found is None:
             out.update(title=None, text=None)
         else:
-            out.update(title=found.title, authors=found.authors, published=found.published,
-                       language=found.language, site_name=found.site_name,
-                       canonical_url=found.canonical_url,
-                       text="\n".join(profile.filter(found.blocks)))
-        out["extractor"] = {"name": "newsvault", "version": extractor_version(),
-                            "config_hash": rules.config_hash()}
+            out.update(
+                title=found.title,
+                authors=found.authors,
+                published=found.published,
+                language=found.language,
+                site_name=found.site_name,
+                canonical_url=found.canonical_url,
+                text="\n".join(profile.filter(found.blocks)),
+            )
+        out["extractor"] = {
+            "name": "newsvault",
+            "version": extractor_version(),
+            "config_hash": rules.config_hash(),
+        }
         print(json.dumps(out, ensure_ascii=False))
     return status

@@ -16,9 +16,15 @@ from newsvault.pull import FORMATS, PullFilter, UnsafePathError, Writer, records
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("pull", help="copy clean articles out of the archive")
     parser.add_argument("--out", required=True, type=Path, help="output directory")
-    parser.add_argument("--source", action="append", default=[], help="only this source (repeatable)")
-    parser.add_argument("--since", type=date.fromisoformat, help="published on or after (YYYY-MM-DD)")
-    parser.add_argument("--until", type=date.fromisoformat, help="published on or before (YYYY-MM-DD)")
+    parser.add_argument(
+        "--source", action="append", default=[], help="only this source (repeatable)"
+    )
+    parser.add_argument(
+        "--since", type=date.fromisoformat, help="published on or after (YYYY-MM-DD)"
+    )
+    parser.add_argument(
+        "--until", type=date.fromisoformat, help="published on or before (YYYY-MM-DD)"
+    )
     parser.add_argument("--query", default="", help="words that must all appear in title or text")
     parser.add_argument("--format", choices=FORMATS, default="jsonl")
     parser.set_defaults(func=run)

@@ -6,6 +6,7 @@ Prints the base URL on the first line of stdout once it is listening.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -22,10 +23,8 @@ def main(argv: list[str] | None = None) -> int:
     server = SiteServer(None, args.bind, args.port, args.log)
     server.site = build_site(server.base_url)
     print(server.base_url, flush=True)
-    try:
+    with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
-    except KeyboardInterrupt:
-        pass
     return 0
 
 

@@ -55,8 +55,11 @@ def stories() -> list[Article]:
         lines = [("headline", story["title"])] + [("article", p) for p in paragraphs[:2]]
         lines += [("boilerplate", story["teaser"])] + [("article", p) for p in paragraphs[2:]]
         path = f"/business/{story['date'].replace('-', '/')}/{story['slug']}/"
-        out.append(Article(story["slug"], path, story["date"], "ledger", story["title"], lines,
-                           story["author"]))
+        out.append(
+            Article(
+                story["slug"], path, story["date"], "ledger", story["title"], lines, story["author"]
+            )
+        )
     return out
 
 

@@ -23,7 +23,7 @@ class SiteHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server: SiteServer
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass
 
     def do_GET(self) -> None:
@@ -47,7 +47,9 @@ class SiteHandler(BaseHTTPRequestHandler):
         if self.path.startswith("/world/"):
             self._send_chunked(body, page.content_type)
             return
-        if "gzip" in self.headers.get("Accept-Encoding", "") and not self.path.startswith("/robots"):
+        if "gzip" in self.headers.get("Accept-Encoding", "") and not self.path.startswith(
+            "/robots"
+        ):
             body = gzip.compress(body, mtime=0)
             headers["Content-Encoding"] = "gzip"
         self._send(200, body, page.content_type, headers)
@@ -67,7 +69,7 @@ class SiteHandler(BaseHTTPRequestHandler):
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
         for start in range(0, len(body), 1000):
-            chunk = body[start:start + 1000]
+            chunk = body[start : start + 1000]
             self.wfile.write(f"{len(chunk):x}\r\n".encode() + chunk + b"\r\n")
         self.wfile.write(b"0\r\n\r\n")
 
@@ -75,8 +77,9 @@ class SiteHandler(BaseHTTPRequestHandler):
 class SiteServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, site: Site | None, host: str = "127.0.0.1", port: int = 0,
-                 log: Path | None = None) -> None:
+    def __init__(
+        self, site: Site | None, host: str = "127.0.0.1", port: int = 0, log: Path | None = None
+    ) -> None:
         super().__init__((host, port), SiteHandler)
         self.site = site or Site("", [])
         self.log_path = log

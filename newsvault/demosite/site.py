@@ -47,17 +47,21 @@ def build_site(base: str, extra: list[Article] | None = None) -> Site:
     seeds, stories = articles[:2], articles[2:]
     site.add("/rss.xml", feeds.rss(seeds + stories[:2] + stories[4:], base), "application/rss+xml")
     site.add("/atom.xml", feeds.atom(stories[2:4], base), "application/atom+xml")
-    site.add("/sitemap-index.xml", feeds.sitemap_index(["/sitemap-news.xml", "/sitemap-pages.xml"], base), xml)
+    site.add(
+        "/sitemap-index.xml",
+        feeds.sitemap_index(["/sitemap-news.xml", "/sitemap-pages.xml"], base),
+        xml,
+    )
     site.add("/sitemap-news.xml", feeds.news_sitemap(articles, base), xml)
     site.add("/sitemap-pages.xml", feeds.plain_sitemap(["/", "/world/", "/about/"], base), xml)
     site.add("/robots.txt", feeds.robots(base), "text/plain")
     site.add("/", render.section_page("Demo News", [("/world/", "World")], None))
     site.add("/about/", render.section_page("About us", [], None))
     links = [(a.path, a.title) for a in articles]
-    pages = [links[i:i + PER_PAGE] for i in range(0, len(links), PER_PAGE)]
+    pages = [links[i : i + PER_PAGE] for i in range(0, len(links), PER_PAGE)]
+    # The first page also links a robots-disallowed path and another site.
+    pages[0] = [*pages[0], (DISALLOWED, "Internal memo"), (OFFSITE, "Elsewhere")]
     for number, chunk in enumerate(pages, start=1):
-        if number == 1:
-            chunk = [*chunk, (DISALLOWED, "Internal memo"), (OFFSITE, "Elsewhere")]
         path = "/world/" if number == 1 else f"/world/?page={number}"
         nxt = f"/world/?page={number + 1}" if number < len(pages) else None
         site.add(path, render.section_page(f"World, page {number}", chunk, nxt))
