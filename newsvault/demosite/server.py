@@ -32,6 +32,9 @@ class SiteHandler(BaseHTTPRequestHandler):
         if page is None:
             self._send(404, b"not found", "text/plain", {})
             return
+        if page.status != 200:
+            self._send(page.status, page.body, page.content_type, dict(page.headers))
+            return
         validators = {"ETag": page.etag, "Last-Modified": LAST_MODIFIED}
         if self.headers.get("If-None-Match") == page.etag:
             self.send_response(304)

@@ -17,6 +17,8 @@ OFFSITE = "https://offsite.invalid/2025/05/21/elsewhere/"
 class Page:
     body: bytes
     content_type: str = "text/html; charset=utf-8"
+    status: int = 200
+    headers: tuple[tuple[str, str], ...] = ()
 
     @property
     def etag(self) -> str:
