@@ -104,9 +104,7 @@ def run_crawl(
             sync_profile_from_archive(store, source.key, state_dir / "profile.json")
             settings = source_settings(config, source, run_id, spool.root, state_dir, worker_id)
             crawler = Crawler(NewsSpider, Settings(settings))
-            process.crawl(
-                crawler, source=source, state_path=settings["NEWSVAULT_STATE_PATH"], refetch=refetch
-            )
+            process.crawl(crawler, source=source, refetch=refetch)
             crawlers.append((source, crawler, state_dir))
         process.start()
         for source, crawler, state_dir in crawlers:

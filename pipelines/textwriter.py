@@ -25,7 +25,7 @@ from scrapy.exceptions import NotConfigured
 from pipelines.cleaning import SiteProfile
 from storage.keys import text_key
 from storage.runledger import RunLedger
-from storage.state import CrawlState
+from storage.state import open_archived_set
 
 logger = logging.getLogger(__name__)
 
@@ -37,7 +37,6 @@ class TextWriterPipeline:
         spool: Path,
         source: str,
         run_id: str,
-        state_path: Path,
         profile_path: Path,
         keywords: list[str],
         batch_size: int,
@@ -46,7 +45,6 @@ class TextWriterPipeline:
         self.spool = spool
         self.source = source
         self.run_id = run_id
-        self.state_path = state_path
         self.profile_path = profile_path
         self.keywords = [re.compile(rf"\b{re.escape(k)}\b", re.IGNORECASE) for k in keywords]
         self.batch_size = batch_size
@@ -66,14 +64,13 @@ class TextWriterPipeline:
             Path(s["NEWSVAULT_SPOOL_DIR"]),
             s["NEWSVAULT_SOURCE"],
             s["NEWSVAULT_RUN_ID"],
-            Path(s["NEWSVAULT_STATE_PATH"]),
             Path(s["NEWSVAULT_PROFILE_PATH"]),
             s.getlist("NEWSVAULT_KEYWORDS"),
             s.getint("NEWSVAULT_TEXT_BATCH", 500),
         )
 
     def open_spider(self) -> None:
-        self.state = CrawlState(self.state_path)
+        self.state = open_archived_set(self.crawler.settings)
         self.profile = SiteProfile.load(self.profile_path)
 
     def _stat(self, key: str, count: int = 1) -> None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, Self
 
 import scrapy
@@ -20,7 +19,7 @@ from newsvault.config import Source
 from spiders import discovery
 from spiders.items import ArticlePage
 from spiders.urls import canonical, in_scope
-from storage.state import CrawlState
+from storage.state import ArchivedSet, open_archived_set
 
 DAY = 86400.0
 
@@ -28,14 +27,12 @@ DAY = 86400.0
 class NewsSpider(scrapy.Spider):
     name = "news"
 
-    def __init__(
-        self, source: Source, state_path: str, refetch: bool = False, **kwargs: Any
-    ) -> None:
+    def __init__(self, source: Source, refetch: bool = False, **kwargs: Any) -> None:
         super().__init__(name=f"news:{source.key}", **kwargs)
         self.source = source
         self.allowed_domains = list(source.allowed_domains)
         self.refetch = refetch
-        self.state = CrawlState(Path(state_path))
+        self.state: ArchivedSet | None = None
         self.max_section_pages = 5
         self._queued: set[str] = set()
 
@@ -43,6 +40,7 @@ class NewsSpider(scrapy.Spider):
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.max_section_pages = crawler.settings.getint("NEWSVAULT_MAX_SECTION_PAGES", 5)
+        spider.state = open_archived_set(crawler.settings)
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
@@ -137,6 +135,7 @@ class NewsSpider(scrapy.Spider):
         self._queued.add(url)
         stats.inc_value("articles/found")
         max_age = self.source.revisit_after_days * DAY
+        assert self.state is not None
         if not self.refetch and self.state.is_archived(url, max_age):
             stats.inc_value("articles/already_archived")
             return
@@ -160,4 +159,5 @@ class NewsSpider(scrapy.Spider):
         )
 
     def closed(self, reason: str) -> None:
-        self.state.close()
+        if self.state is not None:
+            self.state.close()

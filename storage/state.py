@@ -12,6 +12,9 @@ import sqlite3
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
+
+from scrapy.settings import BaseSettings
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS archived (
@@ -37,6 +40,27 @@ class Capture:
     payload_digest: str
     warc_date: str
     record_id: str
+
+
+class ArchivedSet(Protocol):
+    """Which article URLs are archived: local SQLite, or Redis when distributed."""
+
+    def is_archived(self, url: str, max_age_s: float = 0.0) -> bool: ...
+
+    def mark_archived(self, url: str) -> None: ...
+
+    def close(self) -> None: ...
+
+
+def open_archived_set(settings: BaseSettings) -> ArchivedSet:
+    """The archived-URL record a crawler's components share, from its settings."""
+    redis_url = settings.get("NEWSVAULT_REDIS_URL")
+    if redis_url:
+        from storage.redisstate import RedisArchivedSet
+
+        archived: ArchivedSet = RedisArchivedSet(redis_url, settings["NEWSVAULT_SOURCE"])
+        return archived
+    return CrawlState(Path(settings["NEWSVAULT_STATE_PATH"]))
 
 
 class CrawlState:
