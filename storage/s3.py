@@ -29,7 +29,7 @@ from storage.s3_client import (
     make_client,
     translated,
 )
-from storage.s3_multipart import MultipartUpload, content_md5
+from storage.s3_multipart import MultipartUpload, file_md5
 
 logger = logging.getLogger(__name__)
 
@@ -86,8 +86,8 @@ class S3Store:
         return True
 
     def _put_single(self, name: str, path: Path, sha256: str) -> None:
-        md5 = content_md5(path.read_bytes())
         with path.open("rb") as body:
+            md5 = file_md5(body)
             self.client.put_object(
                 Bucket=self.bucket,
                 Key=name,

@@ -12,7 +12,7 @@ import hashlib
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from botocore.exceptions import BotoCoreError, ClientError
 
@@ -25,6 +25,15 @@ _UNSUPPORTED = frozenset({"NotImplemented", "501", "InvalidArgument"})
 
 def content_md5(data: bytes) -> str:
     return base64.b64encode(hashlib.md5(data, usedforsecurity=False).digest()).decode()
+
+
+def file_md5(fh: BinaryIO) -> str:
+    """Content-MD5 of an open file, read in blocks; leaves the file at its start."""
+    digest = hashlib.md5(usedforsecurity=False)
+    while block := fh.read(1 << 20):
+        digest.update(block)
+    fh.seek(0)
+    return base64.b64encode(digest.digest()).decode()
 
 
 @dataclass(frozen=True)

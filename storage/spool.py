@@ -7,6 +7,7 @@ leaves the spool only after the store has confirmed an identical object.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ class PublishReport:
     published: list[str] = field(default_factory=list)
     already_there: list[str] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    held_back: list[str] = field(default_factory=list)
     remaining: int = 0
 
     @property
@@ -71,15 +73,12 @@ def publish(
     report = PublishReport()
     pending = spool.pending()
     for index, (key, path) in enumerate(pending):
+        if report.failed and key.startswith(LAST_PREFIXES):
+            # A manifest vouches for its files: never publish it after one failed.
+            report.held_back.append(key)
+            continue
         try:
-            size = path.stat().st_size
-            sha256 = file_sha256(path)
-            written = store.put(safe_key(key), path, sha256)
-            info = store.exists(key)
-            if info is None or info.size != size or (
-                info.sha256 is not None and info.sha256 != sha256
-            ):
-                raise StoreError(f"{key}: object missing or different after upload")
+            written, size = _publish_one(store, key, path)
         except (ConflictError, UnsafeKeyError) as exc:
             # A conflict will not heal by retrying: report it, keep the file, go on.
             report.failed[key] = str(exc)
@@ -88,23 +87,36 @@ def publish(
         except (StoreError, OSError) as exc:
             report.failed[key] = str(exc)
             report.remaining = len(pending) - index
-            logger.error("storage unavailable, %d file(s) kept in the spool: %s", report.remaining, exc)
+            logger.error(
+                "storage unavailable, %d file(s) kept in the spool: %s", report.remaining, exc
+            )
             break
         (report.published if written else report.already_there).append(key)
         path.unlink()
         if progress:
             progress(key, size)
     if report.failed and not report.remaining:
-        report.remaining = len(report.failed)
+        report.remaining = len(report.failed) + len(report.held_back)
+    if report.held_back:
+        logger.warning("%d manifest(s) held back in the spool", len(report.held_back))
     _prune_empty_dirs(spool.root)
     return report
+
+
+def _publish_one(store: Store, key: str, path: Path) -> tuple[bool, int]:
+    """Put one file and confirm the store holds it; (newly written?, size)."""
+    size = path.stat().st_size
+    sha256 = file_sha256(path)
+    written = store.put(safe_key(key), path, sha256)
+    info = store.exists(key)
+    if info is None or info.size != size or (info.sha256 is not None and info.sha256 != sha256):
+        raise StoreError(f"{key}: object missing or different after upload")
+    return written, size
 
 
 def _prune_empty_dirs(root: Path) -> None:
     if not root.is_dir():
         return
     for directory in sorted((p for p in root.rglob("*") if p.is_dir()), reverse=True):
-        try:
+        with contextlib.suppress(OSError):  # not empty: still holds spooled files
             directory.rmdir()
-        except OSError:
-            pass

@@ -151,6 +151,23 @@ def test_manifests_are_published_last(s3_bucket: Bucket, tmp_path: Path) -> None
     assert sorted(order) == sorted(files)
 
 
+def test_manifest_held_back_while_one_of_its_files_conflicts(
+    s3_bucket: Bucket, tmp_path: Path
+) -> None:
+    files = fill_spool(tmp_path / "spool")
+    warc = warc_key("x", DAY, "a.warc.gz")
+    s3_bucket.client.put_object(Bucket=s3_bucket.name, Key=f"arch/{warc}", Body=b"other")
+    store = open_store(f"s3://{s3_bucket.name}/arch?multipart_threshold=1048576")
+    report = publish(Spool(tmp_path / "spool"), store)
+    assert list(report.failed) == [warc] and "different object" in report.failed[warc]
+    assert report.held_back == [manifest_key("x", "run1")]
+    assert report.remaining == 2 and not report.ok
+    assert (tmp_path / "spool" / manifest_key("x", "run1")).read_bytes() == files[
+        manifest_key("x", "run1")
+    ]
+    assert store.exists(manifest_key("x", "run1")) is None
+
+
 def test_secret_never_logged_or_stored(
     s3_bucket: Bucket, proxy: FaultProxy, tmp_path: Path,
     caplog: pytest.LogCaptureFixture, capfd: pytest.CaptureFixture[str],

@@ -105,8 +105,11 @@ def test_upload_conflict_exits_non_zero(
     assert cli(config, "upload", "--resume") == 0
     (tmp_path / "state" / "spool" / TEXT).parent.mkdir(parents=True)
     (tmp_path / "state" / "spool" / TEXT).write_bytes(b"rewritten")
+    (tmp_path / "state" / "spool" / MANIFEST).parent.mkdir(parents=True)
+    (tmp_path / "state" / "spool" / MANIFEST).write_bytes(b'{"run_id": "run1", "again": 1}')
     assert cli(config, "upload", "--resume") == 1
-    assert "different object" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "different object" in err and f"{MANIFEST}: held back" in err
     assert (tmp_path / "state" / "spool" / TEXT).read_bytes() == b"rewritten"
 
 

@@ -55,6 +55,8 @@ def _summary(report: PublishReport, url: str) -> int:
         return EXIT_OK
     for key, problem in sorted(report.failed.items()):
         print(f"newsvault upload: {key}: {problem}", file=sys.stderr)
+    for key in report.held_back:
+        print(f"newsvault upload: {key}: held back until its files are published", file=sys.stderr)
     print(
         f"newsvault upload: {report.remaining} file(s) kept in the spool; "
         "run `newsvault upload --resume` once storage is reachable",
