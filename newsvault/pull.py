@@ -61,8 +61,14 @@ def article_day(record: dict[str, Any]) -> date | None:
     return None
 
 
-def text_files(store: Store, filt: PullFilter) -> list[str]:
-    return [o.key for o in store.list("text/") if filt.wants_file(o.key)]
+def text_files(store: Store, filt: PullFilter, text_set: str = "") -> list[str]:
+    """Keys of the crawl-time text set, or of a re-extracted set by its id."""
+    if not text_set:
+        return [o.key for o in store.list("text/") if filt.wants_file(o.key)]
+    prefix = f"reextract/{safe_component(text_set)}/"
+    return [
+        o.key for o in store.list(prefix) if filt.wants_file("text/" + o.key.removeprefix(prefix))
+    ]
 
 
 def records(store: Store, key: str) -> Iterator[dict[str, Any]]:

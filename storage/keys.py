@@ -7,6 +7,7 @@ Bucket layout (the same for ``file://`` and ``s3://``)::
     text/<source>/<YYYY>/<MM>/<DD>/<run_id>.jsonl.gz
     runs/<source>/<run_id>.json
     profiles/<source>/<run_id>.json
+    reextract/<set_id>/<source>/<YYYY>/<MM>/<DD>/part-<n>.jsonl.gz
 
 Every key goes through :func:`safe_key`, so no caller can produce a key with
 ``..``, a leading slash, a backslash or a control character.
@@ -62,6 +63,13 @@ def manifest_key(source: str, run_id: str) -> str:
 
 def profile_key(source: str, run_id: str) -> str:
     return safe_key(f"profiles/{safe_component(source)}/{safe_component(run_id)}.json")
+
+
+def reextract_key(set_id: str, source: str, day: date | datetime, part: int) -> str:
+    return safe_key(
+        f"reextract/{safe_component(set_id)}/{safe_component(source)}/{day:%Y/%m/%d}/"
+        f"part-{part:05d}.jsonl.gz"
+    )
 
 
 def parse_dated_key(key: str) -> tuple[str, str, date, str] | None:

@@ -27,6 +27,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument("--query", default="", help="words that must all appear in title or text")
     parser.add_argument("--format", choices=FORMATS, default="jsonl")
+    parser.add_argument(
+        "--text-set",
+        default="",
+        help="a set made by `newsvault reextract` (default: crawl-time text)",
+    )
     parser.set_defaults(func=run)
 
 
@@ -39,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     writer = Writer(args.out, args.format)
     seen: set[str] = set()
-    files = text_files(store, filt)
+    files = text_files(store, filt, args.text_set)
     try:
         with Progress(transient=True, disable=not sys.stderr.isatty()) as progress:
             task = progress.add_task("pulling", total=len(files))

@@ -1,0 +1,48 @@
+"""Re-extraction from stored WARCs: offline, same text for the same extractor."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+from tests.conftest import FixtureSite, run_cli, write_config
+
+
+def texts(paths: list[Path]) -> dict[str, str]:
+    out = {}
+    for path in paths:
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            for line in fh:
+                record = json.loads(line)
+                out[record["id"]] = record["text"]
+    return out
+
+
+def test_reextract_matches_crawl_offline(tmp_path: Path, site: FixtureSite) -> None:
+    write_config(tmp_path / "nv.toml", site)
+    crawl = run_cli(["--config", "nv.toml", "crawl", "demo"], cwd=tmp_path)
+    assert crawl.returncode == 0, crawl.stderr
+    archive = tmp_path / "archive"
+    crawl_texts = texts(sorted((archive / "text").rglob("*.jsonl.gz")))
+    assert len(crawl_texts) >= 6
+    site.clear_log()
+    site.stop()  # nothing to fetch from: a network request would fail loudly
+
+    result = run_cli(["--config", "nv.toml", "reextract", "--workers", "2"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert site.requests() == []
+    sets = sorted((archive / "reextract").iterdir())
+    assert len(sets) == 1
+    new_texts = texts(sorted(sets[0].rglob("*.jsonl.gz")))
+    assert new_texts == crawl_texts
+    assert f"{len(crawl_texts)} article(s), 0 changed" in result.stderr
+    assert (archive / "text").is_dir(), "the crawl-time set stays"
+
+    pulled = run_cli(
+        ["--config", "nv.toml", "pull", "--out", "out", "--text-set", sets[0].name], cwd=tmp_path
+    )
+    assert pulled.returncode == 0, pulled.stderr
+    lines = (tmp_path / "out" / "demo.jsonl").read_text().splitlines()
+    assert {json.loads(x)["text_set"] for x in lines} == {sets[0].name}
+    assert len(lines) == len(crawl_texts)
