@@ -15,35 +15,27 @@ def _sum(stats: dict[str, Any], prefix: str) -> int:
 
 
 def reasons(stats: dict[str, Any]) -> dict[str, int]:
-    """Why items or requests did not end as clean records, by reason."""
+    """Why found articles did not end as clean records, by reason."""
     out: dict[str, int] = {}
     for key, value in stats.items():
-        for prefix in ("item_dropped_reasons_count/", "text/dropped/"):
+        for prefix in ("item_dropped_reasons_count/", "text/dropped/", "articles/failed/"):
             if key.startswith(prefix):
-                out[key.removeprefix(prefix)] = out.get(key.removeprefix(prefix), 0) + int(value)
-    for key in (
-        "articles/already_archived",
-        "articles/offsite",
-        "robotstxt/forbidden",
-        "egress/refused",
-        "discovery/feed_failed",
-        "discovery/sitemap_failed",
-        "discovery/section_failed",
-        "extract/timeout",
-        "extract/failed",
-    ):
+                name = key.removeprefix(prefix)
+                out[name] = out.get(name, 0) + int(value)
+    for key in ("articles/already_archived", "articles/offsite"):
         if stats.get(key):
             out[key.split("/", 1)[1]] = int(stats[key])
-    for key, value in stats.items():
-        # Refusals (robots, egress) are counted above; the rest are network failures.
-        if (
-            key.startswith("downloader/exception_type_count/")
-            and "Ignore" not in key
-            and "Refused" not in key
-        ):
-            name = key.rsplit(".", 1)[-1]
-            out[name] = out.get(name, 0) + int(value)
     return out
+
+
+def discovery_problems(stats: dict[str, Any]) -> list[str]:
+    """Feeds, sitemaps or section pages that failed or came back empty."""
+    keys = ("feed_failed", "sitemap_failed", "section_failed", "feed_empty")
+    return [
+        f"{k.replace('_', ' ')}: {stats[f'discovery/{k}']}"
+        for k in keys
+        if stats.get(f"discovery/{k}")
+    ]
 
 
 def print_summary(result: CrawlResult, console: Console | None = None) -> None:
@@ -64,6 +56,10 @@ def print_summary(result: CrawlResult, console: Console | None = None) -> None:
             why,
         )
     console.print(table)
+    for item in result.sources:
+        problems = discovery_problems(item.stats)
+        if problems:
+            console.print(f"[yellow]warning[/yellow] {item.source}: " + ", ".join(problems))
     report = result.publish
     if report is None:
         console.print("output kept in the spool (not published)")

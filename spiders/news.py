@@ -14,6 +14,8 @@ from typing import Any, Self
 import scrapy
 from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.python.failure import Failure
 
 from newsvault.config import Source
 from spiders import discovery
@@ -65,7 +67,7 @@ class NewsSpider(scrapy.Spider):
             priority=10,
         )
 
-    def discovery_failed(self, failure: Any) -> None:
+    def discovery_failed(self, failure: Failure) -> None:
         kind = failure.request.meta.get("nv_kind", "discovery")
         self.crawler.stats.inc_value(f"discovery/{kind}_failed")
         self.logger.warning("%s %s failed: %s", kind, failure.request.url, failure.value)
@@ -142,8 +144,18 @@ class NewsSpider(scrapy.Spider):
         yield Request(
             url,
             callback=self.parse_article,
+            errback=self.article_failed,
             meta={"nv_kind": "article", "nv_via": via, "nv_canonical": url},
         )
+
+    def article_failed(self, failure: Failure) -> None:
+        """Count why an article was not fetched: robots, egress, redirects, network."""
+        reason = type(failure.value).__name__
+        if isinstance(failure.value, HttpError):
+            reason = f"HTTP {failure.value.response.status}"
+        self.crawler.stats.inc_value(f"articles/failed/{reason}")
+        request = getattr(failure, "request", None)  # Scrapy attaches the failed request
+        self.logger.info("article %s not fetched: %s", getattr(request, "url", "?"), failure.value)
 
     def parse_article(self, response: Response) -> Iterator[ArticlePage]:
         self.crawler.stats.inc_value("articles/fetched")
