@@ -68,9 +68,10 @@ class NewsSpider(scrapy.Spider):
         )
 
     def discovery_failed(self, failure: Failure) -> None:
-        kind = failure.request.meta.get("nv_kind", "discovery")
+        request: Request = failure.request  # type: ignore[attr-defined]  # set by Scrapy
+        kind = request.meta.get("nv_kind", "discovery")
         self.crawler.stats.inc_value(f"discovery/{kind}_failed")
-        self.logger.warning("%s %s failed: %s", kind, failure.request.url, failure.value)
+        self.logger.warning("%s %s failed: %s", kind, request.url, failure.value)
 
     def _not_modified(self, response: Response) -> bool:
         if response.status == 304:
