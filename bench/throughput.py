@@ -1,0 +1,365 @@
+"""Throughput and memory of a full crawl against its two limits.
+
+Run ``.venv/bin/python bench/throughput.py [--pages N ...]`` (default: 1,000
+and 10,000 pages; ``--pages 200`` for a quick run). For each N it serves the
+benchmark site (``bench/bigsite.py``) from its own process and measures:
+
+(a) fetch only: a minimal Scrapy spider, no pipelines, fetches every article
+    listed in the sitemap (the fetch limit);
+(b) clean only: ``pipelines.cleaning.extract`` over the same pages in a loop
+    in ONE process (the extraction limit of one core);
+(c) newsvault: ``newsvault crawl`` through the real CLI (feed and sitemap
+    discovery, robots.txt, WARC, clean text, publish to file://).
+
+Every phase runs as a subprocess. CPU seconds are user+sys of the phase's
+whole process tree: this process becomes a child subreaper, so pool workers
+and the forkserver are reaped here and ``RUSAGE_CHILDREN`` counts them. Peak
+RSS is the largest sum of resident memory over the tree, sampled from /proc
+every 50 ms (pages shared between processes count once per process). The
+site's server process is not counted in any phase.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import gzip
+import json
+import logging
+import os
+import re
+import resource
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+PR_SET_CHILD_SUBREAPER = 36
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+CONCURRENCY = 16
+
+
+@dataclass
+class Measure:
+    name: str
+    pages: int
+    wall: float
+    cpu: float
+    peak_rss_mb: float
+
+    @property
+    def rate(self) -> float:
+        return self.pages / self.wall if self.wall > 0 else 0.0
+
+
+# --- process-tree accounting -------------------------------------------------
+
+
+def become_subreaper() -> None:
+    """Orphaned descendants (pool workers, forkserver) are reparented to us."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_CHILD_SUBREAPER) failed")
+
+
+def _parents() -> dict[int, int]:
+    parents = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as fh:
+                stat = fh.read()
+        except OSError:
+            continue
+        # the command name may hold spaces and parentheses: split after the last ")"
+        fields = stat.rsplit(b")", 1)[1].split()
+        parents[int(entry.name)] = int(fields[1])
+    return parents
+
+
+def descendants(root: int) -> list[int]:
+    children: dict[int, list[int]] = {}
+    for pid, ppid in _parents().items():
+        children.setdefault(ppid, []).append(pid)
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def rss_bytes(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as fh:
+            return int(fh.read().split()[1]) * PAGE_SIZE
+    except (OSError, IndexError):
+        return 0
+
+
+class TreeSampler:
+    """Peak summed RSS of a process and its descendants, sampled in a thread."""
+
+    def __init__(self, root: int, exclude: set[int], interval: float = 0.05) -> None:
+        self.root, self.exclude, self.interval = root, exclude, interval
+        self.peak = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            # orphans reparented to us belong to the phase too; the server never does
+            pids = [p for p in descendants(self.root) if p not in self.exclude]
+            self.peak = max(self.peak, sum(rss_bytes(p) for p in pids))
+            self._stop.wait(self.interval)
+
+    def __enter__(self) -> TreeSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def reap_orphans(keep: set[int], timeout: float = 30.0) -> None:
+    """Wait for every descendant but ``keep`` to exit and reap it, so its CPU counts."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with _suppress_child_errors():
+            while True:
+                pid, _ = os.waitpid(-1, os.WNOHANG)
+                if pid == 0:
+                    break
+        alive = [p for p in descendants(os.getpid()) if p != os.getpid() and p not in keep]
+        if not alive:
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"processes left behind by a phase: {alive}")
+
+
+@contextmanager
+def _suppress_child_errors() -> Iterator[None]:
+    try:
+        yield
+    except ChildProcessError:
+        pass
+
+
+def run_phase(name: str, pages: int, argv: list[str], server: int, cwd: Path) -> Measure:
+    """Run one phase as a subprocess; its own report (JSON, last stdout line) may
+    narrow pages, wall and cpu to the measured loop."""
+    cpu0, started = children_cpu(), time.perf_counter()
+    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    with TreeSampler(proc.pid, exclude={os.getpid(), server}) as sampler:
+        out, err = proc.communicate()
+    wall = time.perf_counter() - started
+    reap_orphans(keep={server})
+    cpu = children_cpu() - cpu0
+    if proc.returncode != 0:
+        raise RuntimeError(f"{name} exited {proc.returncode}: {err.decode()[-3000:]}")
+    lines = out.decode().strip().splitlines()
+    report: dict[str, Any] = json.loads(lines[-1]) if lines and lines[-1][:1] == "{" else {}
+    return Measure(
+        name,
+        int(report.get("pages", pages)),
+        float(report.get("wall", wall)),
+        float(report.get("cpu", cpu)),
+        sampler.peak / 2**20,
+    )
+
+
+# --- the phases' subprocess entry points ------------------------------------
+
+
+def fetch_only(base: str) -> int:
+    """(a): fetch every article in the sitemap; nothing else runs on a response."""
+    import scrapy
+    from scrapy.crawler import AsyncCrawlerProcess
+    from scrapy.http import Request, Response
+
+    class FetchSpider(scrapy.Spider):
+        name = "fetch"
+
+        async def start(self) -> AsyncIterator[Request]:
+            yield Request(f"{base}/sitemap.xml", callback=self.parse_sitemap)
+
+        def parse_sitemap(self, response: Response) -> Iterator[Request]:
+            for url in re.findall(r"<loc>([^<]+)</loc>", response.text):
+                yield Request(url, callback=self.parse_page)
+
+        def parse_page(self, response: Response) -> None:
+            self.crawler.stats.inc_value("bench/pages")
+
+    settings = {
+        "LOG_LEVEL": "WARNING",
+        "ROBOTSTXT_OBEY": False,
+        "TELNETCONSOLE_ENABLED": False,
+        "REMOTE_CONTROL_ENABLED": False,
+        "COOKIES_ENABLED": False,
+        "DOWNLOAD_DELAY": 0,
+        "AUTOTHROTTLE_ENABLED": False,
+        "CONCURRENT_REQUESTS": CONCURRENCY,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": CONCURRENCY,
+    }
+    process = AsyncCrawlerProcess(settings)
+    crawler = process.create_crawler(FetchSpider)
+    process.crawl(crawler)
+    process.start()
+    assert crawler.stats is not None
+    print(json.dumps({"fetched": crawler.stats.get_value("bench/pages", 0)}))
+    return 0
+
+
+def clean_only(pages: int) -> int:
+    """(b): the cleaner alone in this one process; page generation is not timed."""
+    import bigsite
+
+    from pipelines.cleaning import CleaningRules, extract
+
+    rules, wall, cpu, found = CleaningRules(), 0.0, 0.0, 0
+    for index in range(pages):
+        html = bigsite.article_html(index)
+        w0, c0 = time.perf_counter(), time.process_time()
+        result = extract(html, f"http://127.0.0.1{bigsite.article_path(index)}", rules)
+        wall += time.perf_counter() - w0
+        cpu += time.process_time() - c0
+        found += result is not None
+    print(json.dumps({"pages": pages, "wall": wall, "cpu": cpu, "found": found}))
+    return 0
+
+
+CONFIG = """
+[storage]
+url = "file://archive"
+[state]
+dir = "state"
+[crawl]
+download_delay = 0.0
+autothrottle = false
+concurrent_requests = {concurrency}
+concurrent_requests_per_domain = {concurrency}
+user_agent = "newsvault-bench"
+allow_private_hosts = ["{hostport}"]
+[sources.big]
+name = "Big News"
+feeds = ["{base}/rss.xml"]
+sitemaps = ["{base}/sitemap.xml"]
+allowed_domains = ["127.0.0.1"]
+article_pattern = '/news/\\d{{4}}/\\d{{2}}/\\d{{2}}/'
+"""
+
+
+def count_output(work: Path) -> tuple[int, int]:
+    """(text records, WARC files) published by phase (c), as a sanity check."""
+    records = 0
+    for path in (work / "archive" / "text").rglob("*.jsonl.gz"):
+        with gzip.open(path, "rb") as fh:
+            records += sum(1 for _ in fh)
+    return records, len(list((work / "archive" / "warc").rglob("*.warc.gz")))
+
+
+# --- the benchmark ------------------------------------------------------------
+
+
+@contextmanager
+def serve(pages: int) -> Iterator[tuple[str, int]]:
+    proc = subprocess.Popen(
+        [sys.executable, str(REPO / "bench" / "bigsite.py"), "--pages", str(pages)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert proc.stdout is not None
+        base = proc.stdout.readline().strip()
+        if not base.startswith("http://127.0.0.1:"):
+            raise RuntimeError(f"benchmark site did not start: {base!r}")
+        yield base, proc.pid
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        if proc.stdout:
+            proc.stdout.close()
+
+
+def bench(pages: int, work: Path, phases: str, out: Callable[[str], None]) -> list[Measure]:
+    me = [sys.executable, str(Path(__file__).resolve())]
+    results: list[Measure] = []
+    with serve(pages) as (base, server):
+        if "a" in phases:
+            argv = [*me, "--fetch-only", base]
+            results.append(run_phase("(a) fetch only", pages, argv, server, work))
+        if "b" in phases:
+            argv = [*me, "--clean-only", str(pages)]
+            results.append(run_phase("(b) clean, 1 process", pages, argv, server, work))
+        if "c" in phases:
+            crawl = work / f"crawl-{pages}"
+            crawl.mkdir()
+            hostport = base.removeprefix("http://")
+            config = CONFIG.format(base=base, hostport=hostport, concurrency=CONCURRENCY)
+            (crawl / "newsvault.toml").write_text(config)
+            argv = [sys.executable, "-m", "newsvault", "--config", "newsvault.toml", "crawl", "big"]
+            results.append(run_phase("(c) newsvault crawl", pages, argv, server, crawl))
+            records, warcs = count_output(crawl)
+            out(f"  (c) published {records} text records in {warcs} WARC file(s)")
+    return results
+
+
+def table(pages: int, results: list[Measure], out: Callable[[str], None]) -> None:
+    out(f"N = {pages:,}")
+    head = f"  {'phase':<22}{'pages':>7}{'wall s':>9}{'pages/s':>9}{'CPU s':>9}"
+    out(head + f"{'CPU ms/page':>13}{'peak RSS MB':>13}")
+    for m in results:
+        out(
+            f"  {m.name:<22}{m.pages:>7}{m.wall:>9.1f}{m.rate:>9.1f}{m.cpu:>9.1f}"
+            f"{1000 * m.cpu / max(m.pages, 1):>13.1f}{m.peak_rss_mb:>13.0f}"
+        )
+    by = {m.name[:3]: m for m in results}
+    if "(c)" in by:
+        ratios = [
+            f"c/{k[1]} = {by['(c)'].rate / by[k].rate:.2f}" for k in ("(a)", "(b)") if k in by
+        ]
+        out("  " + "   ".join(ratios))
+
+
+def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> int:
+    parser = argparse.ArgumentParser(prog="bench/throughput.py")
+    parser.add_argument("--pages", type=int, nargs="+", default=[1000, 10_000])
+    parser.add_argument("--phases", default="abc", help="which of a, b, c to run")
+    parser.add_argument("--workdir", type=Path, help="keep the crawl output here")
+    parser.add_argument("--fetch-only", metavar="BASE", help=argparse.SUPPRESS)
+    parser.add_argument("--clean-only", type=int, metavar="N", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.ERROR)  # trafilatura warns about odd pages
+    if args.fetch_only:
+        return fetch_only(args.fetch_only)
+    if args.clean_only is not None:
+        return clean_only(args.clean_only)
+    become_subreaper()
+    with tempfile.TemporaryDirectory(prefix="nv-bench-") as tmp:
+        work = args.workdir or Path(tmp)
+        work.mkdir(parents=True, exist_ok=True)
+        out(f"{os.cpu_count()} CPU(s); concurrency {CONCURRENCY}; pages ≥ 150 KB each")
+        for pages in args.pages:
+            table(pages, bench(pages, work, args.phases, out), out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
