@@ -29,16 +29,91 @@ MIN_PAGE_BYTES = 150_000
 TEMPLATES = ("broadsheet", "tabloid", "wire")
 FEED_ENTRIES = 100
 
-_SYLLABLES = (
-    "ka ro mi te sa lu no vi da re po gan tor mel sin dur bel ach ost ver "
-    "pra lin qua zet hor fen mar tis col ban"
-).split()
-_COMMON = (
-    "the of and to in a is that for on was with said by as at from his her "
-    "government minister officials report week year people city would could "
-    "after before while during under between against parliament court police "
-    "company market prices agreement talks statement according told"
-).split()
+_SYLLABLES = tuple(
+    [
+        "ka",
+        "ro",
+        "mi",
+        "te",
+        "sa",
+        "lu",
+        "no",
+        "vi",
+        "da",
+        "re",
+        "po",
+        "gan",
+        "tor",
+        "mel",
+        "sin",
+        "dur",
+        "bel",
+        "ach",
+        "ost",
+        "ver",
+        "pra",
+        "lin",
+        "qua",
+        "zet",
+        "hor",
+        "fen",
+        "mar",
+        "tis",
+        "col",
+        "ban",
+    ]
+)
+_COMMON = tuple(
+    [
+        "the",
+        "of",
+        "and",
+        "to",
+        "in",
+        "a",
+        "is",
+        "that",
+        "for",
+        "on",
+        "was",
+        "with",
+        "said",
+        "by",
+        "as",
+        "at",
+        "from",
+        "his",
+        "her",
+        "government",
+        "minister",
+        "officials",
+        "report",
+        "week",
+        "year",
+        "people",
+        "city",
+        "would",
+        "could",
+        "after",
+        "before",
+        "while",
+        "during",
+        "under",
+        "between",
+        "against",
+        "parliament",
+        "court",
+        "police",
+        "company",
+        "market",
+        "prices",
+        "agreement",
+        "talks",
+        "statement",
+        "according",
+        "told",
+    ]
+)
 _RAILS = ("Most read", "Read more", "Others also read", "Next in World")
 _ASKS = (
     "Sign up for our morning newsletter and get the day's top stories.",
@@ -110,7 +185,6 @@ def _title(index: int) -> str:
 
 def _insert(rng: random.Random, index: int) -> str:
     """One boilerplate widget inside the story body."""
-    p = pools()
     if rng.random() < 0.5:
         links = "".join(
             f'<li><a href="{article_path((index + k * 37) % 100_000)}">'
@@ -157,9 +231,8 @@ def article_html(index: int) -> bytes:
     rng = random.Random(SEED * 1_000_003 + index)
     template = TEMPLATES[index % len(TEMPLATES)]
     author = rng.choice(p.authors)
-    scripts = "".join(
-        f"<script>window.__s{k}={{{rng.choice(p.blobs)}}};</script>" for k in range(9)
-    )
+    blocks = [f"<script>window.__s{k}={{{rng.choice(p.blobs)}}};</script>" for k in range(9)]
+    scripts = "".join(blocks)
     nav = f'<header><nav class="{template}-nav"><ul>{p.nav}</ul></nav></header>'
     body = (
         f'<article class="{template}"><h1>{escape(_title(index))}</h1>'
@@ -168,7 +241,8 @@ def article_html(index: int) -> bytes:
     )
     footer = f"<footer>{p.footer}<p>© 2025 Big News. All rights reserved.</p></footer>"
     if template == "tabloid":
-        layout = f"{nav}{scripts[: len(scripts) // 2]}<main>{body}</main>{scripts[len(scripts) // 2 :]}"
+        before, after = "".join(blocks[:4]), "".join(blocks[4:])
+        layout = f"{nav}{before}<main>{body}</main>{after}"
     elif template == "wire":
         layout = f"<main>{body}</main>{nav}{scripts}"
     else:

@@ -35,7 +35,7 @@ import tempfile
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -142,7 +142,7 @@ def reap_orphans(keep: set[int], timeout: float = 30.0) -> None:
     """Wait for every descendant but ``keep`` to exit and reap it, so its CPU counts."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        with _suppress_child_errors():
+        with suppress(ChildProcessError):  # no child left to wait for
             while True:
                 pid, _ = os.waitpid(-1, os.WNOHANG)
                 if pid == 0:
@@ -152,14 +152,6 @@ def reap_orphans(keep: set[int], timeout: float = 30.0) -> None:
             return
         time.sleep(0.05)
     raise RuntimeError(f"processes left behind by a phase: {alive}")
-
-
-@contextmanager
-def _suppress_child_errors() -> Iterator[None]:
-    try:
-        yield
-    except ChildProcessError:
-        pass
 
 
 def run_phase(name: str, pages: int, argv: list[str], server: int, cwd: Path) -> Measure:
