@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import gzip
+import itertools
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -148,7 +148,7 @@ def test_job_longer_than_its_interval_never_runs_twice(work: Path) -> None:
     scheduler.stop()
     runs = intervals(work, until=time.time())
     assert runs, "the job ran"
-    for (_, end), (start, _) in zip(runs, runs[1:], strict=False):
+    for (_, end), (start, _) in itertools.pairwise(runs):
         assert start >= end, f"overlap: {runs}"
     skipped = [r for r in runner.history.runs("demo") if r.result == "skipped"]
     assert skipped and "still running" in skipped[0].detail
@@ -282,9 +282,9 @@ def test_sigterm_during_a_crawl_leaves_valid_published_warcs(
     config = load_config(path)
     seed_job_store(config)
     backdate(config, "demo", minutes=1)
+    argv = ["--config", str(path), "schedule", "--metrics-file", "metrics.prom"]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "newsvault", "--config", str(path), "schedule"]
-        + ["--metrics-file", "metrics.prom"],
+        [sys.executable, "-m", "newsvault", *argv],
         cwd=work,
         stderr=subprocess.PIPE,
         text=True,
