@@ -10,6 +10,9 @@ connections accepted after the switch):
 ``stall``    accept and read, never answer (the client's timeout must fire)
 ``reset``    forward, but reset the connection after ``reset_after`` request bytes
 ``blip``     answer the next ``failures`` requests with 503, then forward
+``lose-reply`` for the next ``failures`` connections forward the request, then
+             reset instead of relaying the answer (the server did the work,
+             the client never hears of it), then forward
 
 Every error answer closes its connection, so one failed request is one
 connection and ``blip`` can count requests by connections.
@@ -24,7 +27,7 @@ import struct
 import threading
 import time
 
-MODES = ("pass", "refuse", "500", "503", "stall", "reset", "blip")
+MODES = ("pass", "refuse", "500", "503", "stall", "reset", "blip", "lose-reply")
 _ERRORS = {
     "500": ("500 Internal Server Error", "InternalError", "We encountered an internal error."),
     "503": ("503 Slow Down", "SlowDown", "Please reduce your request rate."),
@@ -96,8 +99,8 @@ class FaultProxy:
         with self._lock:
             self.connections += 1
             mode = self.mode
-            if mode == "blip":
-                mode = "503" if self.failures > 0 else "pass"
+            if mode in ("blip", "lose-reply"):
+                mode = ("503" if mode == "blip" else mode) if self.failures > 0 else "pass"
                 self.failures = max(0, self.failures - 1)
         with client:
             if mode in _ERRORS:
@@ -106,16 +109,19 @@ class FaultProxy:
                 while client.recv(65536):
                     pass
             else:
-                self._forward(client, self.reset_after if mode == "reset" else None)
+                self._forward(client, self.reset_after if mode == "reset" else None, mode)
 
-    def _forward(self, client: socket.socket, limit: int | None) -> None:
+    def _forward(self, client: socket.socket, limit: int | None, mode: str) -> None:
         try:
             upstream = socket.create_connection(self.upstream, timeout=5)
         except OSError:
             return
         with upstream:
             upstream.settimeout(None)
-            back = threading.Thread(target=_pump, args=(upstream, client, None), daemon=True)
+            if mode == "lose-reply":
+                back = threading.Thread(target=_drop_reply, args=(upstream, client), daemon=True)
+            else:
+                back = threading.Thread(target=_pump, args=(upstream, client, None), daemon=True)
             back.start()
             if not _pump(client, upstream, limit):
                 _reset(client)
@@ -139,11 +145,23 @@ def _pump(src: socket.socket, dst: socket.socket, limit: int | None) -> bool:
     return True
 
 
+def _drop_reply(upstream: socket.socket, client: socket.socket) -> None:
+    with contextlib.suppress(OSError):
+        # Relay "100 Continue" so the body gets sent; the final answer means
+        # the server has done the work.
+        while (data := upstream.recv(65536)).startswith(b"HTTP/1.1 100"):
+            client.sendall(data)
+    _reset(client)
+    _reset(upstream)
+
+
 def _reset(sock: socket.socket) -> None:
     # SO_LINGER 0: close with RST, the way a crashing middlebox drops a connection.
     with contextlib.suppress(OSError):
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        sock.close()
+        # shutdown wakes a thread blocked in recv on this socket; close alone would not.
+        sock.shutdown(socket.SHUT_RDWR)
+    sock.close()
 
 
 def _answer_error(client: socket.socket, status: str, code: str, message: str) -> None:

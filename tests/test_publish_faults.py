@@ -30,6 +30,8 @@ DAY = date(2026, 3, 4)
 # Short timeouts and few attempts keep the outage cases fast; 1 MiB makes the
 # 6 MiB WARC a two-part multipart upload.
 OPTIONS = "attempts=2&connect_timeout=1&read_timeout=1&multipart_threshold=1048576"
+# Where the publish must succeed: a bounded timeout, should a test hang, and multipart.
+HEALTHY = "read_timeout=10&multipart_threshold=1048576"
 # mode -> (proxy settings, how many spooled files get through before the fault bites)
 MODES: dict[str, tuple[dict[str, int], int]] = {
     "refuse": ({}, 0),
@@ -55,11 +57,11 @@ def fill_spool(root: Path) -> dict[str, bytes]:
         warc_key("x", DAY, "a.warc.gz"): os.urandom(300_000),
         warc_key("x", DAY, "b.warc.gz"): os.urandom((6 << 20) + 123),
     }
-    manifest = {"source": "x", "run_id": "run1", "start": "s", "end": "e", "counts": {}}
-    manifest["files"] = [
+    listed = [
         {"key": k, "size": len(v), "sha256": file_sha256(_write(root, k, v))}
         for k, v in files.items()
     ]
+    manifest = {"source": "x", "run_id": "run1", "start": "s", "end": "e", "files": listed}
     files[manifest_key("x", "run1")] = json.dumps(manifest).encode()
     _write(root, manifest_key("x", "run1"), files[manifest_key("x", "run1")])
     return files
@@ -132,7 +134,7 @@ def test_blips_are_retried_transparently(
     monkeypatch.setenv("AWS_RESPONSE_CHECKSUM_VALIDATION", checksums)
     files = fill_spool(tmp_path / "spool")
     proxy.set("blip", failures=2)
-    store = open_store(f"s3://{s3_bucket.name}/arch?attempts=3&multipart_threshold=1048576")
+    store = open_store(f"s3://{s3_bucket.name}/arch?attempts=3&{HEALTHY}")
     report = publish(Spool(tmp_path / "spool"), store)
     assert report.ok, report.failed
     assert proxy.failures == 0
@@ -140,12 +142,31 @@ def test_blips_are_retried_transparently(
     assert {k.removeprefix("arch/"): s3_bucket.body(k) for k in s3_bucket.object_keys()} == files
 
 
+def test_lost_reply_is_not_a_duplicate(
+    s3_bucket: Bucket, proxy: FaultProxy, tmp_path: Path
+) -> None:
+    """The server stored the object but the reply was lost: the retry must not fail."""
+    files = fill_spool(tmp_path / "spool")
+    proxy.set("lose-reply", failures=1)
+    store = open_store(f"s3://{s3_bucket.name}/arch?{HEALTHY}")
+    report = publish(Spool(tmp_path / "spool"), store)
+    assert report.ok, report.failed
+    assert proxy.failures == 0
+    assert report.already_there == [text_key("x", DAY, "run1")]
+    assert {k.removeprefix("arch/"): s3_bucket.body(k) for k in s3_bucket.object_keys()} == files
+
+
 def test_manifests_are_published_last(s3_bucket: Bucket, tmp_path: Path) -> None:
     files = fill_spool(tmp_path / "spool")
-    store = open_store(f"s3://{s3_bucket.name}/arch?multipart_threshold=1048576")
+    store = open_store(f"s3://{s3_bucket.name}/arch?{HEALTHY}")
     order: list[str] = []
     put = store.put
-    store.put = lambda key, path, sha256: order.append(key) or put(key, path, sha256)  # type: ignore[method-assign]
+
+    def recording_put(key: str, path: Path, sha256: str) -> bool:
+        order.append(key)
+        return put(key, path, sha256)
+
+    store.put = recording_put  # type: ignore[method-assign]
     assert publish(Spool(tmp_path / "spool"), store).ok
     assert order[-1] == manifest_key("x", "run1")
     assert sorted(order) == sorted(files)
@@ -157,7 +178,7 @@ def test_manifest_held_back_while_one_of_its_files_conflicts(
     files = fill_spool(tmp_path / "spool")
     warc = warc_key("x", DAY, "a.warc.gz")
     s3_bucket.client.put_object(Bucket=s3_bucket.name, Key=f"arch/{warc}", Body=b"other")
-    store = open_store(f"s3://{s3_bucket.name}/arch?multipart_threshold=1048576")
+    store = open_store(f"s3://{s3_bucket.name}/arch?{HEALTHY}")
     report = publish(Spool(tmp_path / "spool"), store)
     assert list(report.failed) == [warc] and "different object" in report.failed[warc]
     assert report.held_back == [manifest_key("x", "run1")]
