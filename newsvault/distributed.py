@@ -1,0 +1,210 @@
+"""Distributed mode: which Redis, the Scrapy settings it adds, and enqueueing work.
+
+Workers (``newsvault worker``) share one scrapy-redis request queue and
+dupefilter per source; ``enqueue_sources`` (``newsvault enqueue``, or the
+scheduler) asks them to run a source's discovery, instead of crawling locally.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import socket
+import time
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any, Self
+
+from redis.exceptions import RedisError
+from scrapy import Request
+from scrapy.crawler import Crawler
+from scrapy.utils.request import request_from_dict
+from scrapy_redis.scheduler import Scheduler
+
+from newsvault.config import Config
+from storage.redisstate import InFlight, Outage, RedactedURL, RedisKeys, connect, safe_url
+
+logger = logging.getLogger(__name__)
+
+ENV_REDIS_URL = "NEWSVAULT_REDIS_URL"
+DEFAULT_LEASE_S = 30.0
+# Seconds a closing scheduler keeps retrying requests it could not send to Redis.
+UNSENT_RETRY_S = 60.0
+
+
+def resolve_redis_url(config: Config, environ: Mapping[str, str]) -> str:
+    """The environment (read by the CLI, passed in here) wins over the config file."""
+    return environ.get(ENV_REDIS_URL) or config.distributed.redis_url
+
+
+def default_worker_id() -> str:
+    return safe_worker_id(f"{socket.gethostname()}-{os.getpid()}")
+
+
+def safe_worker_id(name: str) -> str:
+    # The id goes into WARC file names and Redis keys.
+    return re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-") or "worker"
+
+
+def distributed_settings(
+    redis_url: str,
+    source: str,
+    *,
+    max_idle_s: float = 0.0,
+    lease_s: float = DEFAULT_LEASE_S,
+    concurrency: int | None = None,
+) -> dict[str, Any]:
+    """Scrapy settings layered over a source's settings in a worker."""
+    keys = RedisKeys(source)
+    url = RedactedURL(redis_url)
+    settings: dict[str, Any] = {
+        # scrapy-redis's scheduler with pause-and-retry and in-flight records.
+        "SCHEDULER": "newsvault.distributed.ResilientRedisScheduler",
+        "DUPEFILTER_CLASS": "scrapy_redis.dupefilter.RFPDupeFilter",
+        "SCHEDULER_PERSIST": True,
+        "SCHEDULER_QUEUE_KEY": keys.requests,
+        "SCHEDULER_DUPEFILTER_KEY": keys.dupefilter,
+        "REDIS_URL": url,
+        # Short timeouts: notice an outage quickly and pause rather than hang.
+        "REDIS_PARAMS": {"socket_timeout": 10, "socket_connect_timeout": 5},
+        "NEWSVAULT_REDIS_URL": url,
+        "NEWSVAULT_MAX_IDLE": max_idle_s,
+        "NEWSVAULT_WORKER_LEASE": lease_s,
+    }
+    if concurrency:
+        settings["CONCURRENT_REQUESTS"] = concurrency
+    return settings
+
+
+def enqueue_sources(redis_url: str, sources: Iterable[str]) -> list[str]:
+    """Ask the workers to run discovery for ``sources``; returns the sources asked.
+
+    One pending command per source: asking again before a worker took it
+    replaces it, so a scheduler firing while all workers are down does not
+    pile up discovery rounds.
+    """
+    client = connect(redis_url)
+    command = json.dumps({"command": "discover", "at": datetime.now(UTC).isoformat()})
+    asked = []
+    try:
+        pipe = client.pipeline(transaction=False)
+        for source in sources:
+            pipe.set(RedisKeys(source).start, command)
+            asked.append(source)
+        pipe.execute()
+    finally:
+        client.close()
+    logger.info("discovery of %s queued on %s", ", ".join(asked), safe_url(redis_url))
+    return asked
+
+
+def inflight_field(crawler: Crawler, request: Request) -> str:
+    """An in-flight entry's name: the canonical URL of an article, else the fingerprint."""
+    canonical = request.meta.get("nv_canonical")
+    if canonical:
+        return str(canonical)
+    return crawler.request_fingerprinter.fingerprint(request).hex()
+
+
+class ResilientRedisScheduler(Scheduler):  # type: ignore[misc]
+    """scrapy-redis's scheduler, paused (not crashed) by a Redis outage.
+
+    Requests scheduled while Redis is down wait in memory and go out when it
+    returns; popping answers "nothing now" and "work pending" meanwhile, so the
+    engine neither stops nor spins. Every popped request is recorded in flight.
+    """
+
+    crawler: Crawler
+    inflight: InFlight
+    outage: Outage
+    unsent: list[tuple[Request, bool]]
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        scheduler: Self = super().from_crawler(crawler)
+        s = crawler.settings
+        source = s["NEWSVAULT_SOURCE"]
+        scheduler.crawler = crawler
+        scheduler.inflight = InFlight(scheduler.server, RedisKeys(source), s["NEWSVAULT_WORKER_ID"])
+        scheduler.outage = Outage(s["REDIS_URL"], f"request queue of {source}")
+        # (request, already through the dupefilter)
+        scheduler.unsent = []
+        return scheduler
+
+    def enqueue_request(self, request: Request) -> bool:
+        if self.unsent and not self._send_unsent():
+            self.unsent.append((request, False))
+            return True
+        return self._send(request, checked=False)
+
+    def _send(self, request: Request, *, checked: bool) -> bool:
+        try:
+            if not (checked or request.dont_filter):
+                if self.df.request_seen(request):
+                    self.df.log(request, self.spider)
+                    return False
+                checked = True
+            self.queue.push(request)
+        except RedisError as exc:
+            self.outage.down(exc)
+            self.unsent.append((request, checked))
+            return True
+        self.stats.inc_value("scheduler/enqueued/redis")
+        return True
+
+    def _send_unsent(self) -> bool:
+        pending, self.unsent = self.unsent, []
+        for i, (request, checked) in enumerate(pending):
+            self._send(request, checked=checked)
+            if self.unsent:  # Redis still down: keep the rest, in order
+                self.unsent.extend(pending[i + 1 :])
+                return False
+        self.outage.up()
+        return True
+
+    def next_request(self) -> Request | None:
+        if self.unsent and not self._send_unsent():
+            return None
+        try:
+            request = self._pop()
+        except RedisError as exc:
+            self.outage.down(exc)
+            return None
+        self.outage.up()
+        return request
+
+    def _pop(self) -> Request | None:
+        pipe = self.server.pipeline()
+        pipe.multi()
+        pipe.zrange(self.queue.key, 0, 0, withscores=True).zremrangebyrank(self.queue.key, 0, 0)
+        results, _ = pipe.execute()
+        if not results:
+            return None
+        data, score = results[0]
+        request = request_from_dict(self.queue.serializer.loads(data), spider=self.spider)
+        try:
+            self.inflight.claim(inflight_field(self.crawler, request), score, data)
+        except RedisError as exc:
+            # Fetched anyway; only if this worker also dies now is the request lost.
+            self.outage.down(exc)
+        self.stats.inc_value("scheduler/dequeued/redis")
+        return request
+
+    def has_pending_requests(self) -> bool:
+        if self.unsent:
+            return True
+        try:
+            return len(self) > 0
+        except RedisError as exc:
+            self.outage.down(exc)
+            return True  # unknown: keep the spider open
+
+    def close(self, reason: str) -> None:
+        deadline = time.monotonic() + UNSENT_RETRY_S
+        while self.unsent and not self._send_unsent() and time.monotonic() < deadline:
+            time.sleep(1.0)
+        if self.unsent:
+            logger.error("%d request(s) lost: Redis unreachable at shutdown", len(self.unsent))
+        super().close(reason)
