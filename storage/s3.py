@@ -47,6 +47,12 @@ class S3Store:
     @classmethod
     def from_url(cls, url: str) -> S3Store:
         parsed = urlparse(url)
+        if "@" in parsed.netloc:
+            # Never echo it: whatever precedes the "@" is probably a secret.
+            raise StoreError(
+                "credentials do not belong in the storage URL: use the AWS environment "
+                "variables or a profile"
+            )
         if parsed.scheme != "s3" or not parsed.netloc:
             raise StoreError(f"not an s3://BUCKET/PREFIX URL: {url!r}")
         try:

@@ -14,7 +14,7 @@ from storage.base import ConflictError, ObjectInfo, StoreError
 from storage.keys import UnsafeKeyError, manifest_key, text_key, warc_key
 from storage.s3 import S3Store
 from tests.faultproxy import FaultProxy
-from tests.s3_fixtures import TEST_SECRET_KEY, Bucket, S3Server, free_ports
+from tests.s3_fixtures import TEST_ACCESS_KEY, TEST_SECRET_KEY, Bucket, free_ports
 
 pytest_plugins = ["tests.s3_fixtures"]
 
@@ -182,13 +182,16 @@ def test_errors_are_store_errors_without_secrets(
         assert exc.__cause__ is None
 
 
-def test_url_options(seaweedfs: S3Server) -> None:
+def test_url_options() -> None:
     store = S3Store.from_url("s3://bkt/a/b/?read_timeout=2&attempts=3&part_size=6291456")
     assert (store.bucket, store.prefix, store.url) == ("bkt", "a/b", "s3://bkt/a/b")
     assert (store.options.read_timeout, store.options.attempts) == (2.0, 3)
     for bad in ("s3://bkt/p?colour=red", "s3://bkt/p?part_size=1", "s3://bkt/p?attempts=x"):
         with pytest.raises(StoreError):
             S3Store.from_url(bad)
+    with pytest.raises(StoreError, match="credentials do not belong") as leaky:
+        S3Store.from_url(f"s3://{TEST_ACCESS_KEY}:{TEST_SECRET_KEY}@bkt/p")
+    assert TEST_SECRET_KEY not in str(leaky.value)
 
 
 def _with_endpoint(endpoint: str) -> None:
