@@ -22,6 +22,7 @@ from typing import Any
 from warcio.archiveiterator import ArchiveIterator
 
 from newsvault.config import Config, Source
+from pipelines import warcbrotli
 from pipelines.cleaning import CleaningRules, Extraction, SiteProfile, extract
 from pipelines.extraction import build_record
 from spiders.items import ArticlePage
@@ -32,6 +33,7 @@ from storage.keys import parse_dated_key, reextract_key
 from storage.spool import Spool
 
 Progress = Callable[[int], None]
+warcbrotli.install()
 
 
 @dataclass

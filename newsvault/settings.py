@@ -41,7 +41,9 @@ DEFAULTS: dict[str, Any] = {
     "FEEDS": {},
     "DOWNLOADER_MIDDLEWARES": {
         "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
-        "spiders.egress.EgressCheckMiddleware": 50,
+        "spiders.egress.EgressCheckMiddleware": 40,
+        "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+        "spiders.offsite.CountingOffsiteMiddleware": 50,
         "spiders.robots.StrictRobotsTxtMiddleware": 100,
         "spiders.conditional.ConditionalRequestMiddleware": 560,
     },

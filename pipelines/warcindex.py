@@ -7,6 +7,10 @@ from pathlib import Path
 
 from cdxj_indexer.main import CDXJIndexer
 
+from pipelines import warcbrotli
+
+warcbrotli.install()
+
 
 def cdxj_path(warc: Path) -> Path:
     return warc.with_name(warc.name.removesuffix(".warc.gz") + ".cdxj")

@@ -97,9 +97,15 @@ class WarcRecorderExtension:
         return self.spool / warc_key(self.source, when, "x").rsplit("/", 1)[0]
 
     def _closed_file(self, path: Path) -> None:
-        index = write_cdxj(path)
-        for closed in (path, index):
-            self.ledger.add(closed.relative_to(self.spool).as_posix(), closed)
+        self.ledger.add(path.relative_to(self.spool).as_posix(), path)
+        try:
+            index = write_cdxj(path)
+        except Exception:
+            # The WARC itself is complete and listed; `newsvault verify` reports the
+            # missing index, which can be rebuilt from the WARC at any time.
+            logger.exception("could not index %s", path.name)
+            return
+        self.ledger.add(index.relative_to(self.spool).as_posix(), index)
 
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
         stats = self.crawler.stats

@@ -30,6 +30,13 @@ class EgressRefused(IgnoreRequest):
     """The request would leave the public internet or use another scheme."""
 
 
+def _ip_literal(host: str) -> str | None:
+    try:
+        return str(ipaddress.ip_address(host.strip("[]")))
+    except ValueError:
+        return None
+
+
 def is_public(address: str) -> bool:
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     return ip.is_global and not ip.is_multicast
@@ -56,6 +63,9 @@ class EgressCheckMiddleware:
         port = parsed.port or (443 if parsed.scheme == "https" else 80)
         if host in self.allowed or f"{host}:{port}" in self.allowed:
             return
+        literal = _ip_literal(host)
+        if literal is not None and not is_public(literal):
+            self._refuse(request, "private or reserved address")
         if host not in self._verdicts:
             self._verdicts[host] = await self._resolves_public(host, port)
         if not self._verdicts[host]:

@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from typing import Any, Self
 
 import scrapy
+from scrapy import signals
 from scrapy.crawler import Crawler
 from scrapy.http import Request, Response
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -43,6 +44,7 @@ class NewsSpider(scrapy.Spider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.max_section_pages = crawler.settings.getint("NEWSVAULT_MAX_SECTION_PAGES", 5)
         spider.state = open_archived_set(crawler.settings)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
 
     async def start(self) -> AsyncIterator[Request]:
@@ -148,6 +150,12 @@ class NewsSpider(scrapy.Spider):
             errback=self.article_failed,
             meta={"nv_kind": "article", "nv_via": via, "nv_canonical": url},
         )
+
+    def request_dropped(self, request: Request) -> None:
+        # Article requests are de-duplicated before they are made, so one the
+        # scheduler drops is a redirect to an already-seen URL (a loop).
+        if request.meta.get("nv_kind") == "article" and request.meta.get("redirect_times"):
+            self.crawler.stats.inc_value("articles/failed/RedirectToSeenURL")
 
     def article_failed(self, failure: Failure) -> None:
         """Count why an article was not fetched: robots, egress, redirects, network."""
