@@ -17,11 +17,11 @@ $(VENV)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-# pywb pins libraries that conflict with ours, so it lives in its own venv.
+# pywb pins libraries that conflict with ours, so it (and wacz, for packaging) lives in its own venv.
 $(PYWB_VENV)/.installed:
 	$(PYTHON) -m venv $(PYWB_VENV)
 	$(PYWB_VENV)/bin/python -m pip install --quiet --upgrade pip
-	$(PYWB_VENV)/bin/python -m pip install --quiet 'pywb>=2.8,<3'
+	$(PYWB_VENV)/bin/python -m pip install --quiet 'pywb>=2.8,<3' 'wacz>=0.5,<0.7'
 	touch $@
 
 demo: setup
