@@ -18,8 +18,9 @@ from datetime import UTC, datetime
 from typing import Any, Self
 
 from redis.exceptions import RedisError
-from scrapy import Request
+from scrapy import Request, Spider
 from scrapy.crawler import Crawler
+from scrapy.utils.misc import load_object
 from scrapy.utils.request import request_from_dict
 from scrapy_redis.scheduler import Scheduler
 
@@ -132,6 +133,22 @@ class ResilientRedisScheduler(Scheduler):  # type: ignore[misc]
         # (request, already through the dupefilter)
         scheduler.unsent = []
         return scheduler
+
+    def open(self, spider: Spider) -> None:
+        # scrapy-redis's open(), minus its Spider.log() call, deprecated in Scrapy 2.14+.
+        self.spider = spider
+        key = self.queue_key % {"spider": spider.name}
+        queue_cls = load_object(self.queue_cls)
+        self.queue = queue_cls(
+            server=self.server, spider=spider, key=key, serializer=self.serializer
+        )
+        if not self.df:
+            self.df = load_object(self.dupefilter_cls).from_spider(spider)
+        if self.flush_on_start:
+            self.flush()
+        pending = len(self.queue)
+        if pending:
+            logger.info("%s: resuming, %d request(s) queued", key, pending)
 
     def enqueue_request(self, request: Request) -> bool:
         if self.unsent and not self._send_unsent():
