@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml
 	touch $@
 
 # pywb pins libraries that conflict with ours, so it (and wacz, for packaging) lives in its own venv.
-$(PYWB_VENV)/.installed:
+$(PYWB_VENV)/.installed: Makefile
 	$(PYTHON) -m venv $(PYWB_VENV)
 	$(PYWB_VENV)/bin/python -m pip install --quiet --upgrade pip
 	$(PYWB_VENV)/bin/python -m pip install --quiet 'pywb>=2.8,<3' 'wacz>=0.5,<0.7'
