@@ -11,6 +11,7 @@ standard AWS environment variables, the way they will in production.
 from __future__ import annotations
 
 import contextlib
+import json
 import socket
 import subprocess
 import sys
@@ -108,8 +109,6 @@ def _weed_command(data: Path, config: Path) -> tuple[list[str], int]:
 
 
 def _s3_config(path: Path) -> Path:
-    import json
-
     identity = {
         "name": "newsvault-test",
         "credentials": [{"accessKey": TEST_ACCESS_KEY, "secretKey": TEST_SECRET_KEY}],
