@@ -1,0 +1,64 @@
+"""extract on saved pages, several sources in one crawl, pull safety."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from newsvault.cli import main
+from newsvault.demosite.content import seed_articles
+from newsvault.demosite.site import build_site
+from newsvault.pull import UnsafePathError, inside
+from tests.conftest import FixtureSite, run_cli, write_config
+
+
+def test_extract_saved_pages(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    site = build_site("https://demo.example")
+    files = []
+    for article in seed_articles():
+        path = tmp_path / f"{article.slug}.html"
+        path.write_bytes(site.pages[article.path].body)
+        files.append(path)
+    garbage = tmp_path / "empty.html"
+    garbage.write_text("<html></html>")
+    assert main(["extract", *map(str, files), str(garbage)]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [x["file"] for x in lines] == [*map(str, files), str(garbage)]
+    for article, out in zip(seed_articles(), lines, strict=False):
+        assert out["title"] == article.title
+        for line in article.lines_labelled("article"):
+            assert " ".join(line.split()) in " ".join(out["text"].split())
+        assert "Once\n" not in out["text"] and "Next In World" not in out["text"]
+        assert out["published"] and out["language"] == "en" and out["site_name"] == "Demo News"
+        assert out["extractor"]["version"].startswith("trafilatura")
+    assert lines[-1]["text"] is None
+
+
+def test_several_sources_crawl_concurrently(tmp_path: Path, site: FixtureSite) -> None:
+    second = f"""
+[sources.business]
+name = "Demo business"
+feeds = ["{site.base}/atom.xml"]
+allowed_domains = ["127.0.0.1"]
+article_pattern = '/business/'
+"""
+    write_config(tmp_path / "nv.toml", site, extra_source=second)
+    result = run_cli(["--config", "nv.toml", "crawl", "demo", "business"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    runs = tmp_path / "archive" / "runs"
+    assert {p.name for p in runs.iterdir()} == {"demo", "business"}
+    run_ids = {p.stem for p in runs.rglob("*.json")}
+    assert len(run_ids) == 1, "one command, one run id shared by its sources"
+    business = json.loads(next((runs / "business").glob("*.json")).read_text())
+    assert business["counts"]["text/records"] == 2
+    assert list((tmp_path / "archive" / "warc" / "business").rglob("*.warc.gz"))
+
+
+def test_pull_refuses_to_write_outside_out(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    assert inside(out, "demo.jsonl") == (out / "demo.jsonl").resolve()
+    for bad in ("../escape.jsonl", "/etc/passwd"):
+        with pytest.raises(UnsafePathError):
+            inside(out, bad)
