@@ -197,9 +197,9 @@ def test_secret_never_logged_or_stored(
     config = write_config(tmp_path, f"s3://{s3_bucket.name}/arch?{OPTIONS}")
     files = fill_spool(tmp_path / "state" / "spool")
     proxy.set("500")
-    assert main(["-v", "--config", str(config), "upload", "--resume"]) == 1
+    assert main(["-vvv", "--config", str(config), "upload", "--resume"]) == 1
     proxy.set("pass")
-    assert main(["-v", "--config", str(config), "upload", "--resume"]) == 0
+    assert main(["-vvv", "--config", str(config), "upload", "--resume"]) == 0
     captured = capfd.readouterr()
     logged = "\n".join(r.getMessage() for r in caplog.records) + caplog.text
     assert "botocore" in caplog.text and "500" in captured.err + logged
