@@ -25,12 +25,13 @@ from newsvault.demosite.server import SiteServer
 from newsvault.demosite.site import build_site
 
 REDIS_SERVER = shutil.which("redis-server") or "/usr/bin/redis-server"
-WORDS = (
+WORDS_TEXT = (
     "parliament minister treaty ceasefire harbour election council budget tariff "
     "pipeline refinery drought harvest court verdict senator governor protest union "
     "strike wages inflation currency exports shipping insurance reactor inspectors "
     "delegation summit envoy sanctions ledger quarterly earnings regulator auditors"
-).split()
+)
+WORDS = WORDS_TEXT.split()
 
 
 def free_port() -> int:
@@ -58,9 +59,9 @@ class RedisServer:
     def start(self) -> None:
         self.data.mkdir(parents=True, exist_ok=True)
         persistence = ["--appendonly", "yes"] if self.durable else ["--appendonly", "no"]
+        listen = ["--bind", "127.0.0.1", "--port", str(self.port), "--save", ""]
         self.process = subprocess.Popen(
-            [REDIS_SERVER, "--bind", "127.0.0.1", "--port", str(self.port), "--save", ""]
-            + ["--dir", str(self.data), *persistence],
+            [REDIS_SERVER, *listen, "--dir", str(self.data), *persistence],
             stdout=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 10

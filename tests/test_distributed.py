@@ -50,15 +50,22 @@ def worker_config(root: Path, name: str, site: BigSite) -> Path:
     return work
 
 
-def start_worker(
-    root: Path, name: str, site: BigSite, redis: RedisServer, *args: str
-) -> Worker:
+def start_worker(root: Path, name: str, site: BigSite, redis: RedisServer, *args: str) -> Worker:
     work = worker_config(root, name, site)
     log = work / "worker.log"
     with log.open("wb") as err:
         process = subprocess.Popen(
-            [sys.executable, "-m", "newsvault", "--config", "newsvault.toml", "worker"]
-            + ["--worker-id", name, *args],
+            [
+                sys.executable,
+                "-m",
+                "newsvault",
+                "--config",
+                "newsvault.toml",
+                "worker",
+                "--worker-id",
+                name,
+                *args,
+            ],
             cwd=work,
             stdout=subprocess.DEVNULL,
             stderr=err,
@@ -122,8 +129,10 @@ def test_two_workers_archive_every_article_exactly_once(
     assert set(by_worker) == {"wa", "wb"}, "each worker publishes its own manifest"
     warcs = [p.name for p in (root / "archive" / "warc").rglob("*.warc.gz")]
     assert any("wa" in n for n in warcs) and any("wb" in n for n in warcs)
-    shares = [sum(m["counts"].get("articles/fetched", 0) for m in manifests(root) if m["worker"] == w)
-              for w in ("wa", "wb")]
+    shares = [
+        sum(m["counts"].get("articles/fetched", 0) for m in manifests(root) if m["worker"] == w)
+        for w in ("wa", "wb")
+    ]
     assert sum(shares) == 200 and min(shares) > 0, shares
 
 
@@ -133,8 +142,11 @@ def test_restart_with_persisted_state_fetches_nothing_twice(
     root, site, (redis, _, _) = two_workers
     before = Counter(site.article_requests())
     worker = start_worker(root, "wc", site, redis, "--max-idle", "5")
-    result = run_cli(["--config", "newsvault.toml", "enqueue", "demo"], cwd=root / "wc",
-                     env={"NEWSVAULT_REDIS_URL": redis.url})
+    result = run_cli(
+        ["--config", "newsvault.toml", "enqueue", "demo"],
+        cwd=root / "wc",
+        env={"NEWSVAULT_REDIS_URL": redis.url},
+    )
     assert result.returncode == 0, result.stderr
     assert worker.wait() == 0, worker.stderr()[-3000:]
     assert Counter(site.article_requests()) == before, "no article fetched again"
