@@ -50,6 +50,10 @@ def configure_logging(verbose: int, quiet: bool) -> None:
     if verbose < 2:
         # Scrapy's own INFO lines (including its overridden-settings dump) are noise here.
         logging.getLogger("scrapy").setLevel(max(level, logging.WARNING))
+    if verbose < 3:
+        # botocore's DEBUG output dumps every signed request: only at -vvv.
+        for name in ("boto3", "botocore", "s3transfer", "urllib3"):
+            logging.getLogger(name).setLevel(max(level, logging.WARNING))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -59,17 +59,21 @@ def print_summary(result: CrawlResult, console: Console | None = None) -> None:
     for item in result.sources:
         problems = discovery_problems(item.stats)
         if problems:
-            console.print(f"[yellow]warning[/yellow] {item.source}: " + ", ".join(problems))
+            console.print(
+                f"[yellow]warning[/yellow] {item.source}: " + ", ".join(problems), soft_wrap=True
+            )
     report = result.publish
     if report is None:
         console.print("output kept in the spool (not published)")
     elif report.ok:
         console.print(
             f"published {len(report.published)} file(s), "
-            f"{len(report.already_there)} already in the archive"
+            f"{len(report.already_there)} already in the archive",
+            soft_wrap=True,
         )
     else:
         console.print(
             f"[red]publishing incomplete:[/red] {report.remaining} file(s) kept in the "
-            "spool; run `newsvault upload --resume` when storage is back"
+            "spool; run `newsvault upload --resume` when storage is back",
+            soft_wrap=True,
         )
