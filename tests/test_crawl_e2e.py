@@ -215,3 +215,22 @@ def test_second_run_fetches_no_archived_article(crawled: tuple[Path, FixtureSite
     paths = set(site.requests())
     assert not paths & {a.path for a in build_site(site.base).articles}
     assert "/rss.xml" in paths
+
+
+def test_pull_formats(crawled: tuple[Path, FixtureSite, Any]) -> None:
+    import pyarrow.parquet as pq
+
+    work, _, _ = crawled
+    ids = sorted(r["id"] for r in records(work))
+    result = run_cli(
+        ["--config", "newsvault.toml", "pull", "--out", "pq", "--format", "parquet"], cwd=work
+    )
+    assert result.returncode == 0, result.stderr
+    table = pq.read_table(work / "pq" / "demo.parquet")
+    assert sorted(table.column("id").to_pylist()) == ids
+    assert "text" in table.column_names and "published" in table.column_names
+    result = run_cli(
+        ["--config", "newsvault.toml", "pull", "--out", "txt", "--format", "txt"], cwd=work
+    )
+    assert result.returncode == 0, result.stderr
+    assert sorted(p.stem for p in (work / "txt" / "demo").glob("*.txt")) == ids
