@@ -41,6 +41,10 @@ class JobRun:
     detail: str
 
 
+def history_path(state_dir: Path) -> Path:
+    return state_dir / "scheduler" / "history.sqlite"
+
+
 def now_iso() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 

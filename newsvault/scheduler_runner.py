@@ -24,7 +24,7 @@ from newsvault import app
 from newsvault.config import Config
 from newsvault.locks import SourceBusy, SourceLock
 from newsvault.metrics import CrawlMetrics
-from newsvault.scheduler_history import RunHistory
+from newsvault.scheduler_history import RunHistory, history_path
 from storage.base import StoreError
 
 logger = logging.getLogger(__name__)
@@ -60,7 +60,7 @@ class CrawlRunner:
         self.kill_grace_s = kill_grace_s
         self.metrics = metrics
         self.home = config.state_dir / "scheduler"
-        self.history = RunHistory(self.home / "history.sqlite")
+        self.history = RunHistory(history_path(config.state_dir))
         self._running: dict[str, subprocess.Popen[bytes]] = {}
         self._lock = threading.Lock()
         self.stopping = threading.Event()

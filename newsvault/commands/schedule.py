@@ -26,7 +26,9 @@ restarted scheduler runs a run it missed once, if no later than misfire_grace_s.
 Only one scheduler may run per state directory; a second one exits with 1.
 SIGTERM or SIGINT: no new crawls start, running crawls get SIGTERM, finish
 their files and publish; then exit 0. A second signal is forwarded too
-(Scrapy then stops at once)."""
+(Scrapy then stops at once). Outcomes go to STATE/scheduler/history.sqlite
+(see `newsvault status`). Prometheus metrics are served on
+127.0.0.1:[scheduler] metrics_port when it is above 0."""
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -57,17 +59,20 @@ def run(args: argparse.Namespace) -> int:
     metrics = CrawlMetrics()
     runner = CrawlRunner(config, kill_grace_s=args.kill_grace, metrics=metrics)
     scheduler = CrawlScheduler(config, runner)
+    stop = threading.Event()
+    install_stop_handlers(stop, runner)
     try:
         scheduler.start()
     except SchedulerRunning as exc:
         print(f"newsvault schedule: {exc}", file=sys.stderr)
         return 1
-    stop = threading.Event()
-    install_stop_handlers(stop, runner)
     try:
         if config.scheduler.metrics_port > 0:
             metrics.serve(config.scheduler.metrics_port)
         serve(scheduler, stop, args.once, args.metrics_file, metrics)
+    except OSError as exc:  # the metrics port is taken, the textfile unwritable
+        print(f"newsvault schedule: {exc}", file=sys.stderr)
+        return 1
     finally:
         logger.info("stopping: waiting for %s", ", ".join(runner.running()) or "no crawl")
         scheduler.stop()

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from newsvault import app
-from newsvault.scheduler_history import RunHistory
+from newsvault.scheduler_history import RunHistory, history_path
 from newsvault.status import SourceStatus, StatusReport, collect, parse_time
 
 DESCRIPTION = """\
@@ -43,7 +43,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     config = app.load(args)
-    history = RunHistory(config.state_dir / "scheduler" / "history.sqlite")
+    history = RunHistory(history_path(config.state_dir))
     pending = len(app.spool(config).pending())
     report = collect(config, app.archive(config), history, pending, datetime.now(UTC))
     if args.json:
