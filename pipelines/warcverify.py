@@ -19,6 +19,11 @@ from cdxj_indexer.main import CDXJIndexer
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
+from pipelines import warcbrotli
+
+# The index must be rebuilt exactly as write_cdxj builds it, brotli records included.
+warcbrotli.install()
+
 WARC_PROTOCOL = "WARC/1.1"
 _CHUNK = 1 << 16
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import gzip
 import json
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -91,13 +92,32 @@ def test_index_must_match_the_warc(copy: Path, capsys: pytest.CaptureFixture[str
     assert code == 1 and "index has" in out
 
 
-def test_record_count_must_match_the_manifest(
-    copy: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
-    manifest_path = next((copy / "archive" / "runs").rglob("*.json"))
-    manifest = json.loads(manifest_path.read_text())
-    manifest["counts"]["warc/records"] += 2
-    manifest_path.write_text(json.dumps(manifest))
+def edit_manifest(work: Path, change: Callable[[dict[str, Any]], None]) -> None:
+    path = next((work / "archive" / "runs").rglob("*.json"))
+    manifest = json.loads(path.read_text())
+    change(manifest)
+    path.write_text(json.dumps(manifest))
+
+
+def test_per_file_record_count_must_match(copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def wrong_count(manifest: dict[str, Any]) -> None:
+        entry = next(e for e in manifest["files"] if e["key"].endswith(".warc.gz"))
+        entry["records"] = check_warc(copy / "archive" / entry["key"]).records + 1
+
+    edit_manifest(copy, wrong_count)
+    code, out = verify(capsys)
+    assert code == 1 and "manifest says" in out
+
+
+def test_run_record_count_must_match(copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Manifests without per-file counts are checked by the run's total."""
+
+    def wrong_total(manifest: dict[str, Any]) -> None:
+        for entry in manifest["files"]:
+            entry.pop("records", None)
+        manifest["counts"]["warc/records"] += 2
+
+    edit_manifest(copy, wrong_total)
     code, out = verify(capsys)
     assert code == 1 and "manifest counts" in out
 
