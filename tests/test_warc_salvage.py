@@ -38,6 +38,7 @@ class HoldingHandler(SiteHandler):
         if self.path == HELD and not self.server.release.is_set():  # type: ignore[attr-defined]
             self.server.held.set()  # type: ignore[attr-defined]
             self.server.release.wait(30)  # type: ignore[attr-defined]
+            return  # the crawl that asked is dead by now: nobody to answer
         super().do_GET()
 
 
