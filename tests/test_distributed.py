@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import pprint
 import signal
 import subprocess
 import sys
@@ -239,3 +240,10 @@ def test_scrapy_redis_smoke(redis_server: RedisServer) -> None:
     archived.mark_archived("http://127.0.0.1:9/a")
     assert archived.is_archived("http://127.0.0.1:9/a") and archived.archived_count() == 1
     archived.close()
+
+
+def test_redis_password_stays_out_of_logged_settings() -> None:
+    """Scrapy logs overridden settings with repr(): the Redis URL must not show its password."""
+    settings = distributed_settings("redis://:hunter2-canary@127.0.0.1:1/0", "demo")
+    assert "hunter2-canary" not in pprint.pformat(settings)
+    assert str(settings["REDIS_URL"]).endswith("@127.0.0.1:1/0"), "the value itself still works"
