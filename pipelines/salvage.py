@@ -93,8 +93,7 @@ def salvage_warc(path: Path) -> SalvagedWarc:
     """Cut an open WARC after its last good record; rename and index it."""
     members = list(gzip_members(path))
     complete = [m for m in members if m.complete]
-    data = path.read_bytes()
-    lost = [_lost(data[m.start :]) for m in members if not m.complete]
+    lost = [_lost(_head(path, m)) for m in members if not m.complete]
     final = path.with_name(path.name.removesuffix(OPEN_SUFFIX))
     while complete:
         _cut(path, complete[-1].end)
@@ -103,7 +102,7 @@ def salvage_warc(path: Path) -> SalvagedWarc:
             break
         # A complete member that is not a complete record: drop it too.
         bad: Member = complete.pop()
-        lost.insert(0, _lost(data[bad.start : bad.end]))
+        lost.insert(0, _lost(_head(path, bad)))
     if not complete:
         path.unlink()
         logger.warning("nothing to salvage in %s", path.name)
@@ -112,6 +111,13 @@ def salvage_warc(path: Path) -> SalvagedWarc:
     check = check_warc(final, write_cdxj(final))
     logger.warning("salvaged %s: kept %d records, lost %d", final.name, check.records, len(lost))
     return SalvagedWarc(final, check.records, warc_run_id(final), lost, check.problems)
+
+
+def _head(path: Path, member: Member) -> bytes:
+    """The start of a member: enough for its WARC headers, not the whole record."""
+    with path.open("rb") as fh:
+        fh.seek(member.start)
+        return fh.read(min(member.end - member.start, 1 << 16))
 
 
 def _cut(path: Path, end: int) -> None:
