@@ -71,15 +71,16 @@ class CrawlScheduler:
         self.scheduler = BackgroundScheduler(
             jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{job_store_path(config)}")},
             executors={"default": ThreadPoolExecutor(max(len(config.sources), 1))},
-            job_defaults={
-                "coalesce": True,
-                "max_instances": 1,
-                "misfire_grace_time": config.scheduler.misfire_grace_s,
-            },
+            job_defaults=self.job_options(),
             timezone=config.scheduler.timezone,
         )
         self._due: set[str] = set()
         self._ended = threading.Condition()
+
+    def job_options(self) -> dict[str, object]:
+        # One crawl per source at a time; a backlog of missed runs is one run.
+        grace = self.config.scheduler.misfire_grace_s
+        return {"coalesce": True, "max_instances": 1, "misfire_grace_time": grace}
 
     def start(self) -> None:
         """Take the lock, bring the stored jobs in line with the config, run."""
@@ -120,7 +121,9 @@ class CrawlScheduler:
             args = (key, config_path)
             job = stored.get(key)
             if job is not None and job.name == name and tuple(job.args) == args:
-                continue  # unchanged: keep its next run time, and so a missed run
+                # Unchanged: keep its next run time, and so a missed run; new limits apply.
+                self.scheduler.modify_job(key, **self.job_options())
+                continue
             self.scheduler.add_job(
                 JOB_FUNC, trigger, args=args, id=key, name=name, replace_existing=True
             )

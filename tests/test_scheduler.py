@@ -316,3 +316,15 @@ def test_sigterm_during_a_crawl_leaves_valid_published_warcs(
     assert 'newsvault_runs_total{result="interrupted",source="demo"} 1.0' in (
         (work / "metrics.prom").read_text()
     )
+
+
+def test_a_changed_schedule_replaces_the_stored_job(work: Path) -> None:
+    seed_job_store(make_config(work, cron="*/30 * * * *"))
+    config = make_config(work, cron="15 5 * * *", scheduler='timezone = "Asia/Tokyo"')
+    scheduler = CrawlScheduler(config)
+    scheduler.start()
+    next_run = scheduler.next_runs()["demo"]
+    scheduler.stop()
+    assert next_run is not None
+    local = next_run.astimezone(ZoneInfo("Asia/Tokyo"))
+    assert (local.hour, local.minute) == (5, 15)

@@ -89,10 +89,13 @@ def serve(
     metrics_file: Path | None,
     metrics: CrawlMetrics,
 ) -> None:
-    # Short waits keep the main thread responsive to signals and the textfile fresh.
+    # Short waits keep the main thread responsive to signals; the textfile is
+    # rewritten every ten of them, which is often enough for a scrape interval.
+    ticks = 0
     while not stop.wait(1.0):
-        if metrics_file:
+        if metrics_file and ticks % 10 == 0:
             metrics.write(metrics_file)
+        ticks += 1
         if once and scheduler.wait_due(timeout=0):
             return
 
