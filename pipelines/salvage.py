@@ -38,6 +38,8 @@ from storage.state import CrawlState
 logger = logging.getLogger(__name__)
 
 _HEADER = re.compile(rb"^(WARC-Record-ID|WARC-Type|WARC-Target-URI):[ \t]*(.*?)\r?$", re.M)
+_LEDGER = re.compile(r"^(\d{8}T\d{6}Z-[0-9a-f]+)-(.+)\.jsonl$")
+_TEXT_BATCH = re.compile(r"^(\d{8}T\d{6}Z-[0-9a-f]+)-(.+)-\d{4}\.jsonl$")
 _RUN_ID = re.compile(rb"^run-id:[ \t]*(.*?)\r?$", re.M)
 
 
@@ -149,7 +151,9 @@ def remove_text_leftovers(spool: Path, source: str) -> list[Path]:
     """Raw batches of crashed runs, and half-written gzip batches."""
     removed = []
     raw = spool / ".text"
-    batches = raw.glob(f"*-{source}-[0-9][0-9][0-9][0-9].jsonl") if raw.is_dir() else []
+    names = [(p, _TEXT_BATCH.match(p.name)) for p in raw.glob("*.jsonl")] if raw.is_dir() else []
+    # Matched exactly: a glob for "demo" would also take a batch of source "x-demo".
+    batches = [p for p, m in names if m and m[2] == source]
     half = (spool / "text" / source).rglob(f"*{OPEN_SUFFIX}")
     for path in [*batches, *half]:
         path.unlink()
@@ -168,9 +172,6 @@ def unindexed_warcs(spool: Path, source: str) -> list[Path]:
     return sorted(
         p for p in (spool / "warc" / source).rglob("*.warc.gz") if not cdxj_path(p).exists()
     )
-
-
-_LEDGER = re.compile(r"^(\d{8}T\d{6}Z-[0-9a-f]+)-(.+)\.jsonl$")
 
 
 @dataclass

@@ -191,3 +191,24 @@ def test_salvaged_spool_publishes_verifies_and_refetches(
                 if record.rec_headers.get_header("WARC-Target-URI") == lost.target_uri:
                     refetched.append(record.rec_type)
     assert refetched == ["response", "request"], "fetched again as a full response"
+
+
+def test_salvage_leaves_other_sources_alone(tmp_path: Path) -> None:
+    """Only the named sources are salvaged, even when one's name ends in another's."""
+    run = "20250525T090000Z-abc123"
+    (tmp_path / ".text").mkdir()
+    (tmp_path / ".runs").mkdir()
+    ours = tmp_path / ".text" / f"{run}-demo-0000.jsonl"
+    theirs = tmp_path / ".text" / f"{run}-x-demo-0000.jsonl"
+    their_ledger = tmp_path / ".runs" / f"{run}-x-demo.jsonl"
+    for path in (ours, theirs, their_ledger):
+        path.write_text("{}\n")
+    their_open = tmp_path / "warc" / "x-demo" / "2025" / "05" / "25" / "a.warc.gz.open"
+    their_open.parent.mkdir(parents=True)
+    their_open.write_bytes(b"")
+
+    report = salvage_spool(tmp_path, lambda s: tmp_path / s / "state.sqlite", ["demo"])
+
+    assert report.removed == [ours]
+    assert theirs.exists() and their_ledger.exists() and their_open.exists()
+    assert not report.manifests and not report.warcs
