@@ -62,6 +62,13 @@ class CrawlMetrics:
         self._server: WSGIServer | None = None
         self._thread: threading.Thread | None = None
 
+    def track(self, sources: Sequence[str]) -> None:
+        """Export zeros for every configured source before its first run."""
+        for source in sources:
+            self.failures.labels(source)
+            for counter in self.counts.values():
+                counter.labels(source)
+
     def observe(
         self,
         source: str,

@@ -251,6 +251,7 @@ def test_metrics_served_on_loopback_only() -> None:
     import urllib.request
 
     metrics = CrawlMetrics()
+    metrics.track(["demo", "other"])
     metrics.observe("demo", "ok", 2.0, 1000.0, [{"counts": {"warc/bytes": 5}}])
     port = metrics.serve(0)
     try:
@@ -262,6 +263,7 @@ def test_metrics_served_on_loopback_only() -> None:
         metrics.close()
     assert 'newsvault_warc_bytes_total{source="demo"} 5.0' in body
     assert 'newsvault_last_success_timestamp_seconds{source="demo"} 1000.0' in body
+    assert 'newsvault_failures_total{source="other"} 0.0' in body
 
 
 @pytest.fixture

@@ -57,6 +57,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 def run(args: argparse.Namespace) -> int:
     config = app.load(args)
     metrics = CrawlMetrics()
+    metrics.track(sorted(config.sources))
     runner = CrawlRunner(config, kill_grace_s=args.kill_grace, metrics=metrics)
     scheduler = CrawlScheduler(config, runner)
     stop = threading.Event()
