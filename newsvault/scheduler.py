@@ -37,6 +37,8 @@ logger = logging.getLogger(__name__)
 
 JOB_FUNC = "newsvault.scheduler:crawl_job"
 ENDED = EVENT_JOB_EXECUTED | EVENT_JOB_ERROR | EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES
+# Concurrent crawl subprocesses; more sources wait their turn in the pool.
+MAX_CRAWLS = 8
 TriggerFactory = Callable[[Source, str], BaseTrigger]
 
 # The runner of the scheduler running in this process; jobs find it here.
@@ -70,7 +72,7 @@ class CrawlScheduler:
         self.lock = SchedulerLock(config.state_dir / "scheduler")
         self.scheduler = BackgroundScheduler(
             jobstores={"default": SQLAlchemyJobStore(url=f"sqlite:///{job_store_path(config)}")},
-            executors={"default": ThreadPoolExecutor(max(len(config.sources), 1))},
+            executors={"default": ThreadPoolExecutor(min(max(len(config.sources), 1), MAX_CRAWLS))},
             job_defaults=self.job_options(),
             timezone=config.scheduler.timezone,
         )
@@ -130,10 +132,10 @@ class CrawlScheduler:
 
     def _on_event(self, event: JobEvent) -> None:
         if event.code == EVENT_JOB_MAX_INSTANCES:
-            self.runner.history.record(event.job_id, "skipped", "previous crawl still running")
+            self.runner.note(event.job_id, "skipped", "previous crawl still running")
         elif event.code == EVENT_JOB_MISSED:
             when = getattr(event, "scheduled_run_time", None)
-            self.runner.history.record(event.job_id, "missed", f"missed the run at {when}")
+            self.runner.note(event.job_id, "missed", f"missed the run at {when}")
         elif event.code == EVENT_JOB_ERROR:
             logger.error("job %s raised: %r", event.job_id, getattr(event, "exception", None))
         with self._ended:

@@ -95,8 +95,12 @@ class CrawlRunner:
 
     def _skip(self, source: str, why: str) -> Outcome:
         logger.info("crawl of %s skipped: %s", source, why)
-        self.history.record(source, "skipped", why)
-        outcome = Outcome(source, "skipped", detail=why)
+        return self.note(source, "skipped", why)
+
+    def note(self, source: str, result: str, detail: str) -> Outcome:
+        """A job that started no crawl (skipped, missed): history and metrics."""
+        self.history.record(source, result, detail)
+        outcome = Outcome(source, result, detail=detail)
         self._observe(outcome)
         return outcome
 
