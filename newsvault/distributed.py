@@ -118,6 +118,7 @@ class ResilientRedisScheduler(Scheduler):  # type: ignore[misc]
     """
 
     crawler: Crawler
+    df: Any  # scrapy-redis's RFPDupeFilter (untyped)
     inflight: InFlight
     outage: Outage
     unsent: list[tuple[Request, bool]]
