@@ -24,6 +24,7 @@ from newsvault import app
 from newsvault.config import Config, Source
 from newsvault.crawlsettings import base_settings, source_settings
 from newsvault.locks import SourceLock
+from pipelines.salvage import salvage_spool
 from spiders.news import NewsSpider
 from storage.base import Store, StoreError
 from storage.keys import profile_key
@@ -88,12 +89,19 @@ def run_crawl(
     run_id = new_run_id()
     spool, store = app.spool(config), app.archive(config)
     result = CrawlResult(run_id)
-    if publish_output and spool.pending():
-        logger.info("publishing %d file(s) left by an earlier run", len(spool.pending()))
-        publish(spool, store)
     with ExitStack() as stack:
         for source in sources:
             stack.enter_context(SourceLock(config.state_dir, source.key))
+        # Under the locks, so no running crawl's open file is taken for a crashed one;
+        # before publishing, so a crashed run's files go out with their manifest.
+        salvage_spool(
+            spool.root,
+            lambda key: app.source_state_dir(config, key) / "state.sqlite",
+            [s.key for s in sources],
+        )
+        if publish_output and spool.pending():
+            logger.info("publishing %d file(s) left by an earlier run", len(spool.pending()))
+            publish(spool, store)
         logging.getLogger("scrapy.utils.log").setLevel(scrapy_log_level())
         process = AsyncCrawlerProcess(Settings(base_settings(config)))
         # Logging is configured by the CLI; Scrapy's stats dump and item lines are debug output.

@@ -138,10 +138,9 @@ def forget_lost(salvaged: list[SalvagedWarc], state_path: Path) -> list[str]:
     try:
         state.forget_captures([str(r.record_id) for r in lost])
         urls = sorted({str(r.target_uri) for r in lost if r.target_uri})
-        for url in urls:
-            if state.is_archived(url):
-                # Only possible if the OS lost flushed WARC data the text batch relied on.
-                logger.error("%s is marked archived but its WARC record was lost", url)
+        # Normally none is marked yet (marking follows the text batch); after an OS
+        # crash that lost flushed WARC data one may be: fetch it again either way.
+        state.forget_archived(urls)
     finally:
         state.close()
     return urls

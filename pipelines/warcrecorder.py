@@ -25,7 +25,7 @@ from scrapy.http import Request, Response
 from newsvault import __version__
 from pipelines.httpheaders import request_headers, response_headers
 from pipelines.warcfile import RollingWarcWriter, warcinfo_fields
-from pipelines.warcindex import write_cdxj
+from pipelines.warcindex import count_lines, write_cdxj
 from storage.keys import safe_component, warc_key
 from storage.runledger import RunLedger
 from storage.state import Capture, CrawlState
@@ -97,7 +97,10 @@ class WarcRecorderExtension:
         return self.spool / warc_key(self.source, when, "x").rsplit("/", 1)[0]
 
     def _closed_file(self, path: Path) -> None:
-        self.ledger.add(path.relative_to(self.spool).as_posix(), path)
+        # Per-file counts let `newsvault verify` check each file on its own.
+        self.ledger.add(
+            path.relative_to(self.spool).as_posix(), path, records=self.writer.records_in_file
+        )
         try:
             index = write_cdxj(path)
         except Exception:
@@ -105,7 +108,7 @@ class WarcRecorderExtension:
             # missing index, which can be rebuilt from the WARC at any time.
             logger.exception("could not index %s", path.name)
             return
-        self.ledger.add(index.relative_to(self.spool).as_posix(), index)
+        self.ledger.add(index.relative_to(self.spool).as_posix(), index, records=count_lines(index))
 
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
         stats = self.crawler.stats
@@ -123,7 +126,7 @@ class WarcRecorderExtension:
                 response.url,
                 previous.warc_date,
                 http_headers=http,
-                warc_headers_dict={"WARC-Date": date, **ip},
+                warc_headers_dict={"WARC-Date": date, "WARC-Refers-To": previous.record_id, **ip},
             )
             stats.inc_value("warc/revisits")
         else:
@@ -131,6 +134,8 @@ class WarcRecorderExtension:
                 response.url,
                 "response",
                 payload=BytesIO(response.body),
+                # Without the length warcio spools the body to a temporary file it never closes.
+                length=len(response.body),
                 http_headers=http,
                 warc_headers_dict={"WARC-Date": date, **ip},
             )

@@ -87,6 +87,10 @@ class CrawlState:
             "INSERT OR REPLACE INTO archived (url, archived_at) VALUES (?, ?)", (url, time.time())
         )
 
+    def forget_archived(self, urls: list[str]) -> None:
+        """Fetch these again: their WARC records were lost (a salvaged WARC)."""
+        self._db.executemany("DELETE FROM archived WHERE url = ?", [(u,) for u in urls])
+
     def archived_count(self) -> int:
         return int(self._db.execute("SELECT count(*) FROM archived").fetchone()[0])
 
