@@ -20,8 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from redis.exceptions import RedisError
+
 from newsvault import app
 from newsvault.config import Config
+from newsvault.distributed import enqueue_sources
 from newsvault.locks import SourceBusy, SourceLock
 from newsvault.metrics import CrawlMetrics
 from newsvault.scheduler_history import RunHistory, history_path
@@ -53,8 +56,11 @@ class CrawlRunner:
         time_limit_s: float | None = None,
         kill_grace_s: float = 30.0,
         metrics: CrawlMetrics | None = None,
+        redis_url: str = "",
     ) -> None:
         self.config = config
+        # In distributed mode a due source is handed to the workers instead.
+        self.redis_url = redis_url
         self.command = tuple(command)
         self.time_limit_s = time_limit_s or float(config.scheduler.crawl_time_limit_s)
         self.kill_grace_s = kill_grace_s
@@ -74,6 +80,8 @@ class CrawlRunner:
         """Crawl one source; never raises for an ordinary failure."""
         if self.stopping.is_set():
             return self._skip(source, "scheduler is stopping")
+        if self.redis_url:
+            return self._enqueue(source)
         if self._busy(source):
             return self._skip(source, "source busy: another crawl holds its lock")
         before = self._manifest_keys(source)
@@ -92,6 +100,13 @@ class CrawlRunner:
             outcome.duration_s,
         )
         return outcome
+
+    def _enqueue(self, source: str) -> Outcome:
+        try:
+            enqueue_sources(self.redis_url, [source])
+        except RedisError as exc:
+            return self.note(source, "failed", f"enqueue: Redis unreachable: {exc}")
+        return self.note(source, "enqueued", "discovery queued for the workers")
 
     def _skip(self, source: str, why: str) -> Outcome:
         logger.info("crawl of %s skipped: %s", source, why)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import signal
 import sys
 import threading
@@ -11,6 +12,7 @@ from pathlib import Path
 from types import FrameType
 
 from newsvault import app
+from newsvault.distributed import resolve_redis_url
 from newsvault.metrics import CrawlMetrics
 from newsvault.scheduler import CrawlScheduler
 from newsvault.scheduler_lock import SchedulerRunning
@@ -58,7 +60,12 @@ def run(args: argparse.Namespace) -> int:
     config = app.load(args)
     metrics = CrawlMetrics()
     metrics.track(sorted(config.sources))
-    runner = CrawlRunner(config, kill_grace_s=args.kill_grace, metrics=metrics)
+    runner = CrawlRunner(
+        config,
+        kill_grace_s=args.kill_grace,
+        metrics=metrics,
+        redis_url=resolve_redis_url(config, os.environ),
+    )
     scheduler = CrawlScheduler(config, runner)
     stop = threading.Event()
     install_stop_handlers(stop, runner)
