@@ -98,9 +98,12 @@ def free_port() -> int:
 class Wayback:
     """``wayback`` serving ``root``'s collections on 127.0.0.1, as a context manager."""
 
-    def __init__(self, pywb: Pywb, root: Path, port: int = 0, timeout: float = 60) -> None:
+    def __init__(
+        self, pywb: Pywb, root: Path, port: int = 0, timeout: float = 60, host: str = HOST
+    ) -> None:
         self.pywb = pywb
         self.root = root
+        self.host = host
         self.port = port or free_port()
         self.timeout = timeout
         self.log = root / "wayback.log"
@@ -108,13 +111,14 @@ class Wayback:
 
     @property
     def url(self) -> str:
-        return f"http://{HOST}:{self.port}"
+        shown = HOST if self.host in ("0.0.0.0", "::", "") else self.host  # noqa: S104
+        return f"http://{shown}:{self.port}"
 
     def start(self) -> None:
         with self.log.open("wb") as log:
             # Its own session, so stop() reaches every process it forks.
             self._proc = subprocess.Popen(
-                [str(self.pywb.wayback), "-b", HOST, "-p", str(self.port)],
+                [str(self.pywb.wayback), "-b", self.host, "-p", str(self.port)],
                 cwd=self.root,
                 stdout=log,
                 stderr=subprocess.STDOUT,
