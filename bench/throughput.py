@@ -15,7 +15,7 @@ Every phase runs as a subprocess. CPU seconds are user+sys of the phase's
 whole process tree: this process becomes a child subreaper, so pool workers
 and the forkserver are reaped here and ``RUSAGE_CHILDREN`` counts them. Peak
 RSS is the largest sum of resident memory over the tree, sampled from /proc
-every 50 ms (pages shared between processes count once per process). The
+every 200 ms (pages shared between processes count once per process). The
 site's server process is not counted in any phase.
 """
 
@@ -111,7 +111,7 @@ def rss_bytes(pid: int) -> int:
 class TreeSampler:
     """Peak summed RSS of a process and its descendants, sampled in a thread."""
 
-    def __init__(self, root: int, exclude: set[int], interval: float = 0.05) -> None:
+    def __init__(self, root: int, exclude: set[int], interval: float = 0.2) -> None:
         self.root, self.exclude, self.interval = root, exclude, interval
         self.peak = 0
         self._stop = threading.Event()
@@ -157,8 +157,13 @@ def reap_orphans(keep: set[int], timeout: float = 30.0) -> None:
 def run_phase(name: str, pages: int, argv: list[str], server: int, cwd: Path) -> Measure:
     """Run one phase as a subprocess; its own report (JSON, last stdout line) may
     narrow pages, wall and cpu to the measured loop."""
+    # the code of the tree this file is in, not whatever the venv has installed
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
+    }
     cpu0, started = children_cpu(), time.perf_counter()
-    proc = subprocess.Popen(argv, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     with TreeSampler(proc.pid, exclude={os.getpid(), server}) as sampler:
         out, err = proc.communicate()
     wall = time.perf_counter() - started

@@ -35,6 +35,14 @@ def base_settings(config: Config) -> dict[str, Any]:
     return settings
 
 
+def frontier_dir(state_dir: Path, run_id: str) -> Path:
+    """Scrapy's JOBDIR for one run of one source: its request queues on disk.
+
+    A fresh directory per run, never resumed; the crawl deletes it afterwards.
+    """
+    return state_dir / "frontier" / run_id
+
+
 def source_settings(
     config: Config, source: Source, run_id: str, spool: Path, state_dir: Path, worker_id: str = ""
 ) -> dict[str, Any]:
@@ -49,6 +57,7 @@ def source_settings(
             "NEWSVAULT_KEYWORDS": list(source.keywords),
             "NEWSVAULT_DROP_SELECTORS": list(source.drop_selectors),
             "NEWSVAULT_WORKER_ID": worker_id,
+            "JOBDIR": str(frontier_dir(state_dir, run_id)),
         }
     )
     return settings

@@ -33,6 +33,15 @@ DEFAULTS: dict[str, Any] = {
     "RETRY_TIMES": 2,
     "MEMUSAGE_ENABLED": True,
     "MEMUSAGE_LIMIT_MB": 2048,
+    # Bounded queues, so a site of any size crawls in flat memory. The frontier
+    # lives on disk: each run gets a JOBDIR of its own (see crawlsettings), which
+    # makes the scheduler use disk queues; it is never resumed (a resumed JOBDIR
+    # does not survive kill -9). Responses waiting for the item pipelines are
+    # capped in bytes: past the cap the engine stops taking downloaded responses.
+    "SCRAPER_SLOT_MAX_ACTIVE_SIZE": 8 * MIB,
+    "CONCURRENT_ITEMS": 16,
+    # A dropped ArticlePage would be logged with its whole body; stats count the reasons.
+    "DEFAULT_DROPITEM_LOG_LEVEL": "INFO",
     # Anonymous fetching: no cookie jar, so no session cookies reach the archive.
     "COOKIES_ENABLED": False,
     # Both run an interactive endpoint inside the crawler; an archive needs neither.
@@ -49,6 +58,8 @@ DEFAULTS: dict[str, Any] = {
     },
     "EXTENSIONS": {
         "scrapy.extensions.telnet.TelnetConsole": None,
+        # With a JOBDIR it would replace the spider's own `state` (the archived set).
+        "scrapy.extensions.spiderstate.SpiderState": None,
         "pipelines.warcrecorder.WarcRecorderExtension": 100,
         "pipelines.manifest.RunManifestExtension": 900,
     },
@@ -60,10 +71,13 @@ DEFAULTS: dict[str, Any] = {
     "NEWSVAULT_WARC_ENABLED": True,
     "NEWSVAULT_WARC_MAX_SIZE": 1024 * MIB,
     "NEWSVAULT_WARC_PREFIX": "newsvault",
+    # zlib level of each record's gzip member; warcio's own 9 costs twice the CPU of 6.
+    "NEWSVAULT_WARC_GZIP_LEVEL": 6,
     "NEWSVAULT_EXTRACT_ENABLED": True,
     "NEWSVAULT_EXTRACT_WORKERS": 0,  # one per core
     "NEWSVAULT_EXTRACT_TIMEOUT": 30.0,
     "NEWSVAULT_EXTRACT_MAX_BYTES": 5 * MIB,
+    "NEWSVAULT_EXTRACT_MAX_IN_FLIGHT": 0,  # pages in or waiting for the pool; 0: 2 per worker
     "NEWSVAULT_TEXT_ENABLED": True,
     "NEWSVAULT_TEXT_BATCH": 500,
     "NEWSVAULT_EGRESS_CHECK_ENABLED": True,

@@ -2,7 +2,10 @@
 
 Extraction runs in the worker pool, never on the reactor thread. A page that
 is too large, times out or makes the extractor fail is still archived (its
-WARC record is already written) and is counted, not fatal.
+WARC record is already written) and is counted, not fatal. At most
+``NEWSVAULT_EXTRACT_MAX_IN_FLIGHT`` pages wait in or for the pool: beyond that
+``process_item`` waits, so Scrapy's scraper slot fills up and the engine stops
+taking responses from the downloader instead of queueing page bodies in memory.
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ import asyncio
 import hashlib
 import logging
 from concurrent.futures import TimeoutError as FutureTimeout
+from functools import lru_cache
 from typing import Any, Self
 
 from scrapy.crawler import Crawler
@@ -51,6 +55,13 @@ def record_id(canonical_url: str, payload_digest: str) -> str:
     return hashlib.sha256(f"{canonical_url}\n{payload_digest}".encode()).hexdigest()[:32]
 
 
+@lru_cache(maxsize=64)
+def provenance(rules: CleaningRules) -> dict[str, str]:
+    """The extractor block of a record; the rules hash JSON-encodes every phrase
+    pattern, too much to redo for each page on the reactor thread."""
+    return {"name": "newsvault", "version": extractor_version(), "config_hash": rules.config_hash()}
+
+
 def build_record(page: ArticlePage, ex: Extraction, rules: CleaningRules) -> dict[str, Any]:
     warc = page.warc
     return {
@@ -71,11 +82,7 @@ def build_record(page: ArticlePage, ex: Extraction, rules: CleaningRules) -> dic
         "warc_record_id": warc.get("warc_record_id"),
         "warc_date": warc.get("warc_date"),
         "payload_digest": warc.get("payload_digest"),
-        "extractor": {
-            "name": "newsvault",
-            "version": extractor_version(),
-            "config_hash": rules.config_hash(),
-        },
+        "extractor": dict(provenance(rules)),
         "_blocks": ex.blocks,
         "_seen_url": page.canonical_url,
     }
@@ -83,13 +90,21 @@ def build_record(page: ArticlePage, ex: Extraction, rules: CleaningRules) -> dic
 
 class ExtractionPipeline:
     def __init__(
-        self, crawler: Crawler, rules: CleaningRules, workers: int, timeout: float, max_bytes: int
+        self,
+        crawler: Crawler,
+        rules: CleaningRules,
+        workers: int,
+        timeout: float,
+        max_bytes: int,
+        max_in_flight: int = 0,
     ) -> None:
         self.crawler = crawler
         self.rules = rules
         self.workers = workers
         self.timeout = timeout
         self.max_bytes = max_bytes
+        # Two per worker keeps every worker busy while results travel back.
+        self.max_in_flight = max_in_flight or 2 * workerpool.size(workers)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -103,10 +118,12 @@ class ExtractionPipeline:
             s.getint("NEWSVAULT_EXTRACT_WORKERS", 0),
             s.getfloat("NEWSVAULT_EXTRACT_TIMEOUT", 30.0),
             s.getint("NEWSVAULT_EXTRACT_MAX_BYTES", 5 * 1024 * 1024),
+            s.getint("NEWSVAULT_EXTRACT_MAX_IN_FLIGHT", 0),
         )
 
     def open_spider(self) -> None:
         self.pool = workerpool.acquire(self.workers)
+        self.slots = asyncio.Semaphore(self.max_in_flight)
 
     def close_spider(self) -> None:
         workerpool.release()
@@ -124,11 +141,20 @@ class ExtractionPipeline:
         if len(item.body) > self.max_bytes:
             self._count("too_large")
             raise TooLarge(f"{len(item.body)} bytes, over the cap, for {item.url}")
+        async with self.slots:
+            result = await self._extract(item)
+        if result is None or not result.text.strip():
+            self._count("no_text")
+            raise NoText(f"no article text found in {item.url}")
+        self._count("ok")
+        return build_record(item, result, self.rules)
+
+    async def _extract(self, item: ArticlePage) -> Extraction | None:
         future = self.pool.schedule(
             extract, args=(item.body, item.url, self.rules), timeout=self.timeout
         )
         try:
-            result = await asyncio.wrap_future(future)
+            result: Extraction | None = await asyncio.wrap_future(future)
         except (FutureTimeout, TimeoutError):
             self._count("timeout")
             raise ExtractionTimeout(f"extraction over {self.timeout}s for {item.url}") from None
@@ -136,8 +162,4 @@ class ExtractionPipeline:
             self._count("failed")
             logger.warning("extraction failed for %s: %r", item.url, exc)
             raise ExtractionFailed(f"extraction failed for {item.url}: {exc!r}") from None
-        if result is None or not result.text.strip():
-            self._count("no_text")
-            raise NoText(f"no article text found in {item.url}")
-        self._count("ok")
-        return build_record(item, result, self.rules)
+        return result

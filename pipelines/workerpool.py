@@ -19,11 +19,16 @@ _pool: ProcessPool | None = None
 _users = 0
 
 
+def size(workers: int) -> int:
+    """Worker processes for a configured count; 0 means one per core."""
+    return workers or os.cpu_count() or 1
+
+
 def acquire(workers: int) -> ProcessPool:
     global _pool, _users  # noqa: PLW0603 - one pool per process is the point
     with _lock:
         if _pool is None:
-            count = workers or os.cpu_count() or 1
+            count = size(workers)
             # forkserver: forking a process that runs Twisted threads is unsafe.
             context = multiprocessing.get_context("forkserver")
             _pool = ProcessPool(max_workers=count, max_tasks=500, context=context)
