@@ -33,6 +33,10 @@ from storage.spool import PublishReport, Spool, publish
 logger = logging.getLogger(__name__)
 
 
+# Finish reasons of a crawl whose local spool could not be written.
+LOCAL_WRITE_FAILURES = frozenset({"disk_full", "warc_write_failed"})
+
+
 def new_run_id(now: datetime | None = None) -> str:
     now = now or datetime.now(UTC)
     return f"{now:%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
@@ -122,6 +126,11 @@ def run_crawl(
                 SourceResult(source.key, str(stats.get("finish_reason", "?")), stats)
             )
             spool_profile(spool, source.key, run_id, state_dir / "profile.json")
-    if publish_output:
+    failed = [r.source for r in result.sources if r.reason in LOCAL_WRITE_FAILURES]
+    if failed:
+        # The spool could not be written completely (disk full): publish nothing now;
+        # once there is space, the next crawl salvages and publishes what is there.
+        logger.error("local writes failed for %s: output kept in the spool", ", ".join(failed))
+    elif publish_output:
         result.publish = publish(spool, store)
     return result

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import logging
 import os
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from io import BytesIO, FileIO
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from warcio.recordloader import ArcWarcRecord
 from warcio.warcwriter import WARCWriter
@@ -54,7 +56,9 @@ class RollingWarcWriter:
         max_size: int,
         warcinfo: dict[str, str],
         on_close: Callable[[Path], None] | None = None,
+        gzip_level: int = 6,
     ) -> None:
+        self.gzip_level = gzip_level
         self.directory_for = directory_for
         self.prefix = prefix
         self.host = host
@@ -63,48 +67,73 @@ class RollingWarcWriter:
         self.on_close = on_close
         self.serial = 0
         self.path: Path | None = None
-        self._fh: IO[bytes] | None = None
-        self._writer: WARCWriter | None = None
+        self._fh: FileIO | None = None
         self.records_in_file = 0
 
     def record_builder(self) -> WARCWriter:
         """A writer used only to build records (digests, headers)."""
         return WARCWriter(None, gzip=True, warc_version=WARC_VERSION)
 
-    def _open(self) -> WARCWriter:
+    def _member(self, record: ArcWarcRecord) -> bytes:
+        """One record as one gzip member, compressed at our level (warcio's is fixed at 9)."""
+        buf = BytesIO()
+        WARCWriter(buf, gzip=False, warc_version=WARC_VERSION).write_record(record)
+        packer = zlib.compressobj(self.gzip_level, zlib.DEFLATED, 31)  # 31: gzip framing
+        return packer.compress(buf.getvalue()) + packer.flush()
+
+    def _open(self) -> FileIO:
         now = datetime.now(UTC)
         directory = self.directory_for(now)
         directory.mkdir(parents=True, exist_ok=True)
         name = warc_filename(self.prefix, now, self.serial, self.host)
         self.serial += 1
         self.path = directory / (name + OPEN_SUFFIX)
-        self._fh = self.path.open("xb")
-        self._writer = WARCWriter(self._fh, gzip=True, warc_version=WARC_VERSION)
-        info = self._writer.create_warcinfo_record(name, self.warcinfo)
-        self._writer.write_record(info)
+        # Unbuffered: after a failed write nothing is left in a buffer to land later.
+        self._fh = FileIO(self.path, "xb")
+        self.records_in_file = 0
+        info = self.record_builder().create_warcinfo_record(name, self.warcinfo)
+        self._append([self._member(info)])
         self.records_in_file = 1
-        return self._writer
+        return self._fh
+
+    def _append(self, members: list[bytes]) -> None:
+        """Append whole members, or nothing: a failed write (disk full) is cut off."""
+        assert self._fh is not None
+        start = self._fh.tell()
+        data = memoryview(b"".join(members))
+        try:
+            while data:
+                written = self._fh.write(data)
+                data = data[written or 0 :]
+        except OSError:
+            os.ftruncate(self._fh.fileno(), start)
+            self._fh.seek(start)
+            raise
 
     def write(self, records: list[ArcWarcRecord]) -> list[RecordLocation]:
-        """Write records together in one file; returns where each one landed."""
-        writer = self._writer or self._open()
-        assert self._fh is not None and self.path is not None
+        """Write records together in one file; returns where each one landed.
+
+        Each record is one gzip member, so a reader can seek to any of them.
+        Either all of ``records`` land or, on an error, none does.
+        """
+        fh = self._fh or self._open()
+        assert self.path is not None
+        members = [self._member(record) for record in records]
+        offset = fh.tell()
+        self._append(members)
         locations = []
-        for record in records:
-            offset = self._fh.tell()
-            writer.write_record(record)
+        for record, member in zip(records, members, strict=True):
             locations.append(
                 RecordLocation(
                     filename=self.path.name.removesuffix(OPEN_SUFFIX),
                     offset=offset,
-                    length=self._fh.tell() - offset,
+                    length=len(member),
                     record_id=str(record.rec_headers.get_header("WARC-Record-ID")),
                 )
             )
+            offset += len(member)
         self.records_in_file += len(records)
-        # Flush per exchange so a crash loses at most the record being written.
-        self._fh.flush()
-        if self._fh.tell() >= self.max_size:
+        if fh.tell() >= self.max_size:
             self.close()
         return locations
 
@@ -112,12 +141,11 @@ class RollingWarcWriter:
         """Close and rename the current file; returns its final path."""
         if self._fh is None or self.path is None:
             return None
-        self._fh.flush()
         os.fsync(self._fh.fileno())
         self._fh.close()
         final = self.path.with_name(self.path.name.removesuffix(OPEN_SUFFIX))
         os.replace(self.path, final)
-        self._fh = self._writer = None
+        self._fh = None
         self.path = None
         logger.info("closed %s (%d records)", final.name, self.records_in_file)
         if self.on_close:

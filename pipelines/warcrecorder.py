@@ -9,6 +9,7 @@ the body exactly as it came off the wire (still content-encoded).
 from __future__ import annotations
 
 import base64
+import errno
 import hashlib
 import logging
 import socket
@@ -21,6 +22,7 @@ from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Request, Response
+from scrapy.utils.defer import deferred_from_coro
 
 from newsvault import __version__
 from pipelines.httpheaders import request_headers, response_headers
@@ -53,6 +55,7 @@ class WarcRecorderExtension:
         host: str,
         state_path: Path,
         robots: str,
+        gzip_level: int = 6,
     ) -> None:
         self.crawler = crawler
         self.spool = spool
@@ -69,8 +72,15 @@ class WarcRecorderExtension:
             robots=robots,
         )
         self.writer = RollingWarcWriter(
-            self._directory, prefix, host, max_size, info, on_close=self._closed_file
+            self._directory,
+            prefix,
+            host,
+            max_size,
+            info,
+            on_close=self._closed_file,
+            gzip_level=gzip_level,
         )
+        self.failed = False
         self.builder = self.writer.record_builder()
 
     @classmethod
@@ -88,6 +98,7 @@ class WarcRecorderExtension:
             host=safe_component(s.get("NEWSVAULT_WORKER_ID") or socket.gethostname()),
             state_path=Path(s["NEWSVAULT_STATE_PATH"]),
             robots="obey" if s.getbool("ROBOTSTXT_OBEY") else "ignore",
+            gzip_level=s.getint("NEWSVAULT_WARC_GZIP_LEVEL", 6),
         )
         crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
@@ -146,7 +157,13 @@ class WarcRecorderExtension:
             http_headers=request_headers(request),
             warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To": main_id},
         )
-        location, _ = self.writer.write([main, req])
+        if self.failed:
+            return  # the spider is closing: nothing more can be archived
+        try:
+            location, _ = self.writer.write([main, req])
+        except OSError as exc:
+            self._write_failed(exc)
+            return
         if main.rec_type == "response" and response.status == 200:
             self.state.record_capture(response.url, Capture(digest, date, main_id))
         stats.inc_value("warc/records", 2)
@@ -160,6 +177,15 @@ class WarcRecorderExtension:
             "payload_digest": digest,
             "warc_record_type": main.rec_type,
         }
+
+    def _write_failed(self, exc: OSError) -> None:
+        """Stop the run loudly: an exchange that cannot be archived must not be fetched."""
+        self.failed = True
+        assert self.crawler.stats is not None and self.crawler.engine is not None
+        self.crawler.stats.inc_value("warc/write_errors")
+        reason = "disk_full" if exc.errno == errno.ENOSPC else "warc_write_failed"
+        logger.error("cannot write WARC records (%s): stopping the crawl", exc)
+        deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
         self.writer.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -65,19 +66,25 @@ def site(tmp_path: Path) -> Iterator[FixtureSite]:
 
 def write_config(path: Path, site: FixtureSite, extra_source: str = "", **crawl: object) -> Path:
     """A config whose one source, ``demo``, is the fixture site."""
-    crawl_lines = "\n".join(f"{k} = {v!r}".replace("'", '"') for k, v in crawl.items())
+    settings: dict[str, object] = {
+        "download_delay": 0.0,
+        "autothrottle": False,
+        "concurrent_requests_per_domain": 4,
+        "user_agent": "newsvault-tests",
+        "allow_private_hosts": [site.hostport],
+        "extract_workers": 2,
+        **crawl,
+    }
+    crawl_lines = "\n".join(
+        f"{k} = {json.dumps(v)}" if not isinstance(v, bool) else f"{k} = {str(v).lower()}"
+        for k, v in settings.items()
+    )
     path.write_text(f"""
 [storage]
 url = "file://archive"
 [state]
 dir = "state"
 [crawl]
-download_delay = 0.0
-autothrottle = false
-concurrent_requests_per_domain = 4
-user_agent = "newsvault-tests"
-allow_private_hosts = ["{site.hostport}"]
-extract_workers = 2
 {crawl_lines}
 [sources.demo]
 name = "Demo News"
