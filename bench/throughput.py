@@ -15,8 +15,10 @@ Every phase runs as a subprocess. CPU seconds are user+sys of the phase's
 whole process tree: this process becomes a child subreaper, so pool workers
 and the forkserver are reaped here and ``RUSAGE_CHILDREN`` counts them. Peak
 RSS is the largest sum of resident memory over the tree, sampled from /proc
-every 200 ms (pages shared between processes count once per process). The
-site's server process is not counted in any phase.
+every 200 ms (pages shared between processes count once per process). "main
+CPU" is the phase's own process alone (for (c): the reactor, without the
+extraction workers), read from /proc up to 200 ms before it exits. The site's
+server process is not counted in any phase.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 PR_SET_CHILD_SUBREAPER = 36
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 CONCURRENCY = 16
 
 
@@ -56,6 +59,7 @@ class Measure:
     wall: float
     cpu: float
     peak_rss_mb: float
+    main_cpu: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -100,6 +104,16 @@ def descendants(root: int) -> list[int]:
     return found
 
 
+def cpu_seconds(pid: int) -> float:
+    """user+sys of one live process so far."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            fields = fh.read().rsplit(b")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
 def rss_bytes(pid: int) -> int:
     try:
         with open(f"/proc/{pid}/statm", "rb") as fh:
@@ -114,6 +128,7 @@ class TreeSampler:
     def __init__(self, root: int, exclude: set[int], interval: float = 0.2) -> None:
         self.root, self.exclude, self.interval = root, exclude, interval
         self.peak = 0
+        self.root_cpu = 0.0  # the last reading before the root process exits
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
@@ -122,6 +137,7 @@ class TreeSampler:
             # orphans reparented to us belong to the phase too; the server never does
             pids = [p for p in descendants(self.root) if p not in self.exclude]
             self.peak = max(self.peak, sum(rss_bytes(p) for p in pids))
+            self.root_cpu = max(self.root_cpu, cpu_seconds(self.root))
             self._stop.wait(self.interval)
 
     def __enter__(self) -> TreeSampler:
@@ -179,6 +195,7 @@ def run_phase(name: str, pages: int, argv: list[str], server: int, cwd: Path) ->
         float(report.get("wall", wall)),
         float(report.get("cpu", cpu)),
         sampler.peak / 2**20,
+        sampler.root_cpu,
     )
 
 
@@ -321,11 +338,12 @@ def bench(pages: int, work: Path, phases: str, out: Callable[[str], None]) -> li
 def table(pages: int, results: list[Measure], out: Callable[[str], None]) -> None:
     out(f"N = {pages:,}")
     head = f"  {'phase':<22}{'pages':>7}{'wall s':>9}{'pages/s':>9}{'CPU s':>9}"
-    out(head + f"{'CPU ms/page':>13}{'peak RSS MB':>13}")
+    out(head + f"{'CPU ms/page':>13}{'main CPU ms/page':>18}{'peak RSS MB':>13}")
     for m in results:
         out(
             f"  {m.name:<22}{m.pages:>7}{m.wall:>9.1f}{m.rate:>9.1f}{m.cpu:>9.1f}"
-            f"{1000 * m.cpu / max(m.pages, 1):>13.1f}{m.peak_rss_mb:>13.0f}"
+            f"{1000 * m.cpu / max(m.pages, 1):>13.1f}"
+            f"{1000 * m.main_cpu / max(m.pages, 1):>18.1f}{m.peak_rss_mb:>13.0f}"
         )
     by = {m.name[:3]: m for m in results}
     if "(c)" in by:

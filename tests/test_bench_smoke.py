@@ -57,9 +57,10 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> str:
 def test_prints_one_row_per_phase_with_positive_numbers(report: str) -> None:
     found = rows(report)
     assert set(found) == PHASES
-    for name, (pages, wall, rate, cpu, per_page, rss) in found.items():
+    for name, (pages, wall, rate, cpu, per_page, main_per_page, rss) in found.items():
         assert pages == 30, name
         assert min(wall, rate, cpu, per_page, rss) > 0, name
+        assert 0 <= main_per_page <= per_page * 1.1, name
 
 
 def test_reports_ratios_and_what_the_crawl_published(report: str) -> None:
