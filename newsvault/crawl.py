@@ -102,6 +102,7 @@ def run_crawl(
             spool.root,
             lambda key: app.source_state_dir(config, key) / "state.sqlite",
             [s.key for s in sources],
+            {s.key: s.keywords for s in sources},
         )
         if publish_output and spool.pending():
             logger.info("publishing %d file(s) left by an earlier run", len(spool.pending()))

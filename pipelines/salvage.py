@@ -5,8 +5,8 @@ A crashed run leaves ``*.warc.gz.open`` files, raw text batches under
 is cut after its last complete record (one gzip member per record), given
 its final name, indexed and verified; the records past the cut are reported
 and their digests forgotten, so their URLs are fetched again as full
-responses. Raw text batches are deleted: their URLs were never marked
-archived, so the next run fetches them again. Every crashed ledger becomes a
+responses. Raw text batches are finalised (``pipelines.textsalvage``), so
+only the articles in flight are fetched again. Every crashed ledger becomes a
 manifest with ``"result": "crashed"``, so nothing is published without one.
 
 Call it only while holding the locks of the sources it salvages: an open
@@ -20,7 +20,7 @@ import os
 import re
 import socket
 import zlib
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -28,6 +28,7 @@ from typing import Any
 
 from newsvault import __version__
 from pipelines.manifest import write_manifest
+from pipelines.textsalvage import recover_text
 from pipelines.warcfile import OPEN_SUFFIX
 from pipelines.warcindex import cdxj_path, count_lines, write_cdxj
 from pipelines.warcverify import Member, check_warc, gzip_members
@@ -39,7 +40,6 @@ logger = logging.getLogger(__name__)
 
 _HEADER = re.compile(rb"^(WARC-Record-ID|WARC-Type|WARC-Target-URI):[ \t]*(.*?)\r?$", re.M)
 _LEDGER = re.compile(r"^(\d{8}T\d{6}Z-[0-9a-f]+)-(.+)\.jsonl$")
-_TEXT_BATCH = re.compile(r"^(\d{8}T\d{6}Z-[0-9a-f]+)-(.+)-\d{4}\.jsonl$")
 _RUN_ID = re.compile(rb"^run-id:[ \t]*(.*?)\r?$", re.M)
 
 
@@ -146,15 +146,10 @@ def forget_lost(salvaged: list[SalvagedWarc], state_path: Path) -> list[str]:
     return urls
 
 
-def remove_text_leftovers(spool: Path, source: str) -> list[Path]:
-    """Raw batches of crashed runs, and half-written gzip batches."""
+def remove_half_written_text(spool: Path, source: str) -> list[Path]:
+    """Compressed text files a crawl was still writing; their raw batch is recovered."""
     removed = []
-    raw = spool / ".text"
-    names = [(p, _TEXT_BATCH.match(p.name)) for p in raw.glob("*.jsonl")] if raw.is_dir() else []
-    # Matched exactly: a glob for "demo" would also take a batch of source "x-demo".
-    batches = [p for p, m in names if m and m[2] == source]
-    half = (spool / "text" / source).rglob(f"*{OPEN_SUFFIX}")
-    for path in [*batches, *half]:
+    for path in (spool / "text" / source).rglob(f"*{OPEN_SUFFIX}"):
         path.unlink()
         removed.append(path)
     return removed
@@ -178,6 +173,7 @@ class SalvageReport:
     warcs: list[SalvagedWarc] = field(default_factory=list)
     refetch: list[str] = field(default_factory=list)
     removed: list[Path] = field(default_factory=list)
+    recovered: int = 0  # clean records finalised from raw batches
     manifests: list[Path] = field(default_factory=list)
 
     @property
@@ -272,7 +268,10 @@ def _spooled_sources(spool: Path) -> list[str]:
 
 
 def salvage_spool(
-    spool: Path, state_for: Callable[[str], Path], sources: Collection[str] | None = None
+    spool: Path,
+    state_for: Callable[[str], Path],
+    sources: Collection[str] | None = None,
+    keywords: Mapping[str, Sequence[str]] | None = None,
 ) -> SalvageReport:
     """Salvage every crashed run in the spool (of ``sources``, default all).
 
@@ -285,7 +284,10 @@ def salvage_spool(
             write_cdxj(path)
         report.warcs += salvaged
         report.refetch += forget_lost(salvaged, state_for(source))
-        report.removed += remove_text_leftovers(spool, source)
+        report.removed += remove_half_written_text(spool, source)
+        report.recovered += recover_text(
+            spool, source, state_for(source), (keywords or {}).get(source, ())
+        )
         ledger_orphans(spool, source)
         report.manifests += write_crashed_manifests(spool, source)
     return report

@@ -10,11 +10,8 @@ final name, and their URLs marked as archived.
 
 from __future__ import annotations
 
-import gzip
 import json
 import logging
-import os
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, Self
@@ -23,14 +20,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
 from pipelines.cleaning import SiteProfile
+from pipelines.textbatch import finalise_batch, keyword_check
 from storage.keys import text_key
 from storage.runledger import RunLedger
 from storage.state import open_archived_set
 
 logger = logging.getLogger(__name__)
-
-# zlib's default: level 9 costs about twice the CPU for files a few percent smaller.
-GZIP_LEVEL = 6
 
 
 class TextWriterPipeline:
@@ -49,7 +44,7 @@ class TextWriterPipeline:
         self.source = source
         self.run_id = run_id
         self.profile_path = profile_path
-        self.keywords = [re.compile(rf"\b{re.escape(k)}\b", re.IGNORECASE) for k in keywords]
+        self._drop = keyword_check(keywords)
         self.batch_size = batch_size
         self.ledger = RunLedger(spool, run_id, source)
         self.batch = 0
@@ -94,18 +89,13 @@ class TextWriterPipeline:
         # (left empty, not removed, so the published records keep their key order)
         raw = {**item, "text": ""}
         self._raw.write(json.dumps(raw, ensure_ascii=False) + "\n")
+        # Flushed per record: after a crash, salvage finalises every complete line,
+        # so only the articles in flight are fetched again.
+        self._raw.flush()
         self._in_batch += 1
         if self._in_batch >= self.batch_size:
             self._finalise()
         return item
-
-    def _keep(self, record: dict[str, Any]) -> str | None:
-        """Why a record is dropped at finalisation, or None to keep it."""
-        if not record["text"].strip():
-            return "empty_after_cleaning"
-        if self.keywords and not any(k.search(record["text"]) for k in self.keywords):
-            return "no_keyword"
-        return None
 
     def _finalise(self) -> None:
         if self._raw is None or self._raw_path is None:
@@ -113,33 +103,14 @@ class TextWriterPipeline:
         self._raw.close()
         key = text_key(self.source, datetime.now(UTC), f"{self.run_id}-{self.batch:04d}")
         final = self.spool / key
-        final.parent.mkdir(parents=True, exist_ok=True)
-        tmp = final.with_name(final.name + ".open")
-        kept, urls = 0, []
-        with (
-            self._raw_path.open(encoding="utf-8") as raw,
-            gzip.open(tmp, "wt", encoding="utf-8", compresslevel=GZIP_LEVEL) as out,
-        ):
-            for line in raw:
-                record = json.loads(line)
-                record["text"] = "\n".join(self.profile.filter(record.pop("_blocks")))
-                urls.append(record.pop("_seen_url"))
-                why = self._keep(record)
-                if why:
-                    self._stat(f"dropped/{why}")
-                    continue
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-                kept += 1
-        if kept:
-            with tmp.open("rb+") as fh:
-                os.fsync(fh.fileno())
-            os.replace(tmp, final)
-            self.ledger.add(key, final, records=kept)
-        else:
-            tmp.unlink()
-        for url in urls:
+        result = finalise_batch(self._raw_path, final, self.profile, self._drop)
+        if result.kept:
+            self.ledger.add(key, final, records=result.kept)
+        for why, count in result.dropped.items():
+            self._stat(f"dropped/{why}", count)
+        for url in result.urls:
             self.state.mark_archived(url)
-        self._stat("records", kept)
+        self._stat("records", result.kept)
         self._raw_path.unlink()
         self._raw, self._raw_path, self._in_batch = None, None, 0
         self.batch += 1

@@ -201,14 +201,23 @@ def test_salvage_leaves_other_sources_alone(tmp_path: Path) -> None:
     ours = tmp_path / ".text" / f"{run}-demo-0000.jsonl"
     theirs = tmp_path / ".text" / f"{run}-x-demo-0000.jsonl"
     their_ledger = tmp_path / ".runs" / f"{run}-x-demo.jsonl"
+    record = {
+        "id": "a1",
+        "source": "demo",
+        "canonical_url": "https://e.org/1",
+        "text": "",
+        "_blocks": ["A paragraph of the story."],
+        "_seen_url": "https://e.org/1",
+    }
     for path in (ours, theirs, their_ledger):
-        path.write_text("{}\n")
+        path.write_text(json.dumps(record) + "\n")
     their_open = tmp_path / "warc" / "x-demo" / "2025" / "05" / "25" / "a.warc.gz.open"
     their_open.parent.mkdir(parents=True)
     their_open.write_bytes(b"")
 
     report = salvage_spool(tmp_path, lambda s: tmp_path / s / "state.sqlite", ["demo"])
 
-    assert report.removed == [ours]
+    assert report.recovered == 1 and not ours.exists()
     assert theirs.exists() and their_ledger.exists() and their_open.exists()
-    assert not report.manifests and not report.warcs
+    # The recovered batch goes out with a crashed-run manifest of its own source only.
+    assert [m.parent.name for m in report.manifests] == ["demo"] and not report.warcs
