@@ -15,17 +15,12 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from pipelines.extraction import REPLAY_COLLECTION
 from storage.base import Store
 from storage.cache import ObjectCache
 from storage.keys import parse_dated_key
 
-COLLECTION = "newsvault"
-
-
-def replay_path(warc_date: str, url: str) -> str:
-    """``/<collection>/<14-digit timestamp>/<url>``: one capture in the replay."""
-    digits = "".join(ch for ch in warc_date if ch.isdigit())[:14]
-    return f"/{COLLECTION}/{digits}/{url}"
+COLLECTION = REPLAY_COLLECTION
 
 
 @dataclass(frozen=True)

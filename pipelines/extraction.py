@@ -62,6 +62,15 @@ def provenance(rules: CleaningRules) -> dict[str, str]:
     return {"name": "newsvault", "version": extractor_version(), "config_hash": rules.config_hash()}
 
 
+REPLAY_COLLECTION = "newsvault"
+
+
+def replay_path(warc_date: str, url: str) -> str:
+    """Where ``newsvault replay`` shows this capture: ``/<collection>/<timestamp>/<url>``."""
+    digits = "".join(ch for ch in warc_date if ch.isdigit())[:14]
+    return f"/{REPLAY_COLLECTION}/{digits}/{url}"
+
+
 def build_record(page: ArticlePage, ex: Extraction, rules: CleaningRules) -> dict[str, Any]:
     warc = page.warc
     return {
@@ -82,6 +91,7 @@ def build_record(page: ArticlePage, ex: Extraction, rules: CleaningRules) -> dic
         "warc_record_id": warc.get("warc_record_id"),
         "warc_date": warc.get("warc_date"),
         "payload_digest": warc.get("payload_digest"),
+        "replay_url": replay_path(str(warc.get("warc_date", "")), page.url),
         "extractor": dict(provenance(rules)),
         "_blocks": ex.blocks,
         "_seen_url": page.canonical_url,

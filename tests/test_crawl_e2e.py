@@ -170,6 +170,8 @@ def test_clean_records_carry_metadata_and_provenance(
         ):
             assert key in record, key
         assert record["source"] == "demo"
+        stamp = "".join(c for c in record["warc_date"] if c.isdigit())[:14]
+        assert record["replay_url"] == f"/newsvault/{stamp}/{record['url']}"
         assert record["extractor"]["version"].startswith("trafilatura")
         warc = next((work / "archive" / "warc").rglob(record["warc_file"]))
         with warc.open("rb") as fh:

@@ -12,7 +12,8 @@ from types import FrameType
 
 from newsvault import app
 from newsvault.pywb import PywbError, Wayback, add_warcs, find_pywb
-from newsvault.replay import COLLECTION, Selection, newest_articles, replay_path, sync_collection
+from newsvault.replay import COLLECTION, Selection, newest_articles, sync_collection
+from pipelines.extraction import replay_path
 from storage.cache import ObjectCache
 
 
@@ -50,7 +51,9 @@ def run(args: argparse.Namespace) -> int:
     with Wayback(pywb, root, port=args.port, host=args.bind) as wayback:
         print(f"replaying {count} WARC file(s) at {wayback.url}/{COLLECTION}/", flush=True)
         for source, record in sorted(newest_articles(store, pick).items()):
-            link = wayback.url + replay_path(record["warc_date"], record["url"])
+            # Records from before replay_url existed get theirs built the same way.
+            path = record.get("replay_url") or replay_path(record["warc_date"], record["url"])
+            link = wayback.url + path
             print(f"{source}: {link}", flush=True)
         stop.wait()
     return 0
