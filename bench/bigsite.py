@@ -291,18 +291,12 @@ class BigSiteHandler(BaseHTTPRequestHandler):
         pass
 
     def do_GET(self) -> None:
-        base, pages = self.server.base_url, self.server.pages
-        fixed = {
-            "/robots.txt": (b"User-agent: *\nAllow: /\n", "text/plain"),
-            "/rss.xml": (rss(base, pages), "application/rss+xml"),
-            "/sitemap.xml": (sitemap(base, pages), "application/xml"),
-        }
-        if self.path in fixed:
-            body, ctype = fixed[self.path]
+        if self.path in self.server.fixed:
+            body, ctype = self.server.fixed[self.path]
             self._send(200, body, ctype)
             return
         index = page_index(self.path)
-        if index is None or index >= pages:
+        if index is None or index >= self.server.pages:
             self._send(404, b"not found", "text/plain")
             return
         self._send(200, article_html(index), "text/html; charset=utf-8")
@@ -321,6 +315,12 @@ class BigSiteServer(ThreadingHTTPServer):
     def __init__(self, pages: int, port: int = 0) -> None:
         super().__init__(("127.0.0.1", port), BigSiteHandler)
         self.pages = pages
+        # built once: a 10,000-entry sitemap costs milliseconds, too much per request
+        self.fixed = {
+            "/robots.txt": (b"User-agent: *\nAllow: /\n", "text/plain"),
+            "/rss.xml": (rss(self.base_url, pages), "application/rss+xml"),
+            "/sitemap.xml": (sitemap(self.base_url, pages), "application/xml"),
+        }
 
     @property
     def base_url(self) -> str:
