@@ -47,13 +47,12 @@ def configure_logging(verbose: int, quiet: bool) -> None:
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
-    if verbose < 2:
-        # Scrapy's own INFO lines (including its overridden-settings dump) are noise here.
-        logging.getLogger("scrapy").setLevel(max(level, logging.WARNING))
-    if verbose < 3:
-        # botocore's DEBUG output dumps every signed request: only at -vvv.
-        for name in ("boto3", "botocore", "s3transfer", "urllib3"):
-            logging.getLogger(name).setLevel(max(level, logging.WARNING))
+    # Set every time (main() may run more than once in a process): Scrapy's own INFO
+    # lines are noise below -vv; botocore's DEBUG dumps every signed request below -vvv.
+    quiet_below = {"scrapy": 2, "boto3": 3, "botocore": 3, "s3transfer": 3, "urllib3": 3}
+    for name, needed in quiet_below.items():
+        chosen = logging.NOTSET if verbose >= needed else max(level, logging.WARNING)
+        logging.getLogger(name).setLevel(chosen)
 
 
 def main(argv: list[str] | None = None) -> int:
