@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import secrets
 import shutil
+from collections.abc import Callable
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -89,7 +90,14 @@ def run_crawl(
     refetch: bool = False,
     publish_output: bool = True,
     worker_id: str = "",
+    spider_cls: type[NewsSpider] = NewsSpider,
+    extra_settings: Callable[[Source], dict[str, Any]] | None = None,
 ) -> CrawlResult:
+    """Crawl ``sources`` concurrently in this process, then publish the spool.
+
+    A distributed worker runs the same way with its own spider class and the
+    settings that connect it to the shared frontier (``extra_settings``).
+    """
     run_id = new_run_id()
     spool, store = app.spool(config), app.archive(config)
     result = CrawlResult(run_id)
@@ -116,7 +124,8 @@ def run_crawl(
             state_dir = app.source_state_dir(config, source.key)
             sync_profile_from_archive(store, source.key, state_dir / "profile.json")
             settings = source_settings(config, source, run_id, spool.root, state_dir, worker_id)
-            crawler = Crawler(NewsSpider, Settings(settings))
+            settings.update(extra_settings(source) if extra_settings else {})
+            crawler = Crawler(spider_cls, Settings(settings))
             process.crawl(crawler, source=source, refetch=refetch)
             crawlers.append((source, crawler, state_dir))
         process.start()

@@ -10,29 +10,15 @@ from __future__ import annotations
 
 import logging
 import time
-from contextlib import ExitStack
 from dataclasses import dataclass
 
 from redis.exceptions import RedisError
-from scrapy.crawler import AsyncCrawlerProcess, Crawler
-from scrapy.settings import Settings
 
-from newsvault import app
 from newsvault.config import Config, Source
-from newsvault.crawl import (
-    CrawlResult,
-    SourceResult,
-    new_run_id,
-    scrapy_log_level,
-    spool_profile,
-    sync_profile_from_archive,
-)
-from newsvault.crawlsettings import base_settings, source_settings
+from newsvault.crawl import CrawlResult, run_crawl
 from newsvault.distributed import DEFAULT_LEASE_S, distributed_settings
-from newsvault.locks import SourceLock
 from spiders.distributed import DistributedNewsSpider
 from storage.redisstate import Outage, connect
-from storage.spool import publish
 
 logger = logging.getLogger(__name__)
 
@@ -74,46 +60,18 @@ def worker_ok(result: CrawlResult) -> bool:
 
 
 def run_worker(config: Config, sources: list[Source], options: WorkerOptions) -> CrawlResult:
-    run_id = new_run_id()
-    spool, store = app.spool(config), app.archive(config)
-    result = CrawlResult(run_id)
-    if spool.pending():
-        logger.info("publishing %d file(s) left by an earlier run", len(spool.pending()))
-        publish(spool, store)
     wait_for_redis(options.redis_url)
-    with ExitStack() as stack:
-        # Local state (profile, spool names) is per machine: one worker per state dir.
-        for source in sources:
-            stack.enter_context(SourceLock(config.state_dir, source.key))
-        logging.getLogger("scrapy.utils.log").setLevel(scrapy_log_level())
-        process = AsyncCrawlerProcess(Settings(base_settings(config)))
-        logging.getLogger("scrapy").setLevel(scrapy_log_level())
-        crawlers = []
-        for source in sources:
-            state_dir = app.source_state_dir(config, source.key)
-            sync_profile_from_archive(store, source.key, state_dir / "profile.json")
-            settings = source_settings(
-                config, source, run_id, spool.root, state_dir, options.worker_id
-            )
-            settings.update(
-                distributed_settings(
-                    options.redis_url,
-                    source.key,
-                    max_idle_s=options.max_idle_s,
-                    lease_s=options.lease_s,
-                    concurrency=options.concurrency,
-                )
-            )
-            crawler = Crawler(DistributedNewsSpider, Settings(settings))
-            process.crawl(crawler, source=source)
-            crawlers.append((source, crawler, state_dir))
-        logger.info("worker %s serving %s", options.worker_id, ", ".join(s.key for s in sources))
-        process.start()
-        for source, crawler, state_dir in crawlers:
-            assert crawler.stats is not None
-            stats = crawler.stats.get_stats()
-            reason = str(stats.get("finish_reason", "?"))
-            result.sources.append(SourceResult(source.key, reason, stats))
-            spool_profile(spool, source.key, run_id, state_dir / "profile.json")
-    result.publish = publish(spool, store)
-    return result
+    logger.info("worker %s serving %s", options.worker_id, ", ".join(s.key for s in sources))
+    return run_crawl(
+        config,
+        sources,
+        worker_id=options.worker_id,
+        spider_cls=DistributedNewsSpider,
+        extra_settings=lambda source: distributed_settings(
+            options.redis_url,
+            source.key,
+            max_idle_s=options.max_idle_s,
+            lease_s=options.lease_s,
+            concurrency=options.concurrency,
+        ),
+    )
