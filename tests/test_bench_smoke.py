@@ -60,7 +60,11 @@ def test_prints_one_row_per_phase_with_positive_numbers(report: str) -> None:
     for name, (pages, wall, rate, cpu, per_page, main_per_page, rss) in found.items():
         assert pages == 30, name
         assert min(wall, rate, cpu, per_page, rss) > 0, name
-        assert 0 <= main_per_page <= per_page * 1.1, name
+        assert main_per_page >= 0, name
+    # the crawl's reactor process is part of its tree (the cleaning loop's own
+    # process also builds the pages, which its timed CPU leaves out)
+    _, _, _, _, per_page, main_per_page, _ = found["(c) newsvault crawl"]
+    assert main_per_page <= per_page * 1.05
 
 
 def test_reports_ratios_and_what_the_crawl_published(report: str) -> None:
