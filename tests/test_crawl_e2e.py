@@ -73,6 +73,19 @@ def test_every_article_archived_exactly_once(crawled: tuple[Path, FixtureSite, A
     fetched = Counter(site.requests())
     for article in articles:
         assert fetched[article.path] == 1, article.path
+    # Every discovery route ran: RSS, Atom, robots.txt → sitemap index → sitemaps,
+    # and the section page with its pagination.
+    for path in (
+        "/rss.xml",
+        "/atom.xml",
+        "/robots.txt",
+        "/sitemap-index.xml",
+        "/sitemap-news.xml",
+        "/world/",
+        "/world/?page=2",
+        "/world/?page=3",
+    ):
+        assert fetched[path] >= 1, path
     urls = [r["canonical_url"] for r in records(work)]
     assert sorted(urls) == sorted(f"{site.base}{a.path}" for a in articles)
 
