@@ -3,19 +3,40 @@
 from __future__ import annotations
 
 import argparse
+import logging
 from pathlib import Path
 
 from newsvault.config import Config, config_path, load_config
 from storage import Store, open_store
+from storage.base import StoreError, StoreUnusable
 from storage.spool import Spool
+
+logger = logging.getLogger(__name__)
 
 
 def load(args: argparse.Namespace) -> Config:
     return load_config(config_path(getattr(args, "config", None)))
 
 
-def archive(config: Config) -> Store:
-    return open_store(config.storage_url, cwd=Path.cwd())
+def archive(config: Config, *, check: bool = False) -> Store:
+    """The configured store; with ``check``, one that answers right now."""
+    store = open_store(config.storage_url, cwd=Path.cwd())
+    if check:
+        store.check()
+    return store
+
+
+def archive_for_writing(config: Config) -> Store:
+    """The store a crawl publishes to. A misconfigured one stops the command
+    before anything is fetched; one that is merely down only delays publishing."""
+    store = archive(config)
+    try:
+        store.check()
+    except StoreUnusable:
+        raise
+    except StoreError as exc:
+        logger.warning("storage unreachable now (%s): output will wait in the spool", exc)
+    return store
 
 
 def spool(config: Config) -> Spool:

@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 from newsvault import __version__, commands
 from newsvault.config import ConfigError
-from storage.base import StoreError
+from storage.base import StoreError, StoreUnusable
 
 logger = logging.getLogger("newsvault")
 
@@ -64,6 +64,10 @@ def main(argv: list[str] | None = None) -> int:
         return func(args)
     except ConfigError as exc:
         print(f"newsvault: configuration error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except StoreUnusable as exc:
+        # A wrong bucket, credentials or endpoint: fixed in the configuration, not by waiting.
+        print(f"newsvault: storage misconfigured: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except StoreError as exc:
         print(f"newsvault: storage error: {exc}", file=sys.stderr)

@@ -13,6 +13,11 @@ class StoreError(Exception):
     """Storage could not be reached or refused the operation."""
 
 
+class StoreUnusable(StoreError):
+    """Storage that no retry will fix: no such bucket, refused credentials,
+    a host name that does not resolve. A configuration problem, not an outage."""
+
+
 class ConflictError(StoreError):
     """An object exists under the key with different content."""
 
@@ -48,6 +53,10 @@ class Store(Protocol):
 
     def exists(self, key: str) -> ObjectInfo | None:
         """Size and checksum of an object, or None."""
+
+    def check(self) -> None:
+        """Raise :class:`StoreUnusable` for a wrongly configured store, or
+        :class:`StoreError` when it is merely unreachable right now."""
 
 
 def file_sha256(path: Path, chunk: int = 1 << 20) -> str:

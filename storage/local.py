@@ -7,7 +7,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
-from storage.base import ConflictError, ObjectInfo, file_sha256
+from storage.base import ConflictError, ObjectInfo, StoreUnusable, file_sha256
 from storage.keys import safe_key
 
 
@@ -47,6 +47,15 @@ class FileStore:
         if file_sha256(final) != sha256:
             raise ConflictError(f"{key}: a different object is already archived")
         return False
+
+    def check(self) -> None:
+        existing = self.root
+        while not existing.exists() and existing != existing.parent:
+            existing = existing.parent
+        if self.root.exists() and not self.root.is_dir():
+            raise StoreUnusable(f"{self.root} is not a directory")
+        if not os.access(existing, os.W_OK):
+            raise StoreUnusable(f"{existing} is not writable")
 
     def get(self, key: str) -> bytes:
         return self._path(key).read_bytes()

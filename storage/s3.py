@@ -11,14 +11,15 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlparse
 
-from botocore.exceptions import ClientError
+from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError
 
-from storage.base import ConflictError, ObjectInfo, StoreError
+from storage.base import ConflictError, ObjectInfo, StoreError, StoreUnusable
 from storage.keys import UnsafeKeyError, safe_key
 from storage.s3_client import (
     MIB,
@@ -27,11 +28,27 @@ from storage.s3_client import (
     S3Options,
     error_code,
     make_client,
+    redact,
     translated,
 )
 from storage.s3_multipart import MultipartUpload, file_md5
 
 logger = logging.getLogger(__name__)
+
+
+# Answers to HEAD bucket that no retry will change.
+PERMANENT_ERRORS = frozenset(
+    {
+        "404",
+        "NoSuchBucket",
+        "403",
+        "AccessDenied",
+        "InvalidAccessKeyId",
+        "SignatureDoesNotMatch",
+        "400",
+        "InvalidBucketName",
+    }
+)
 
 
 class S3Store:
@@ -60,6 +77,29 @@ class S3Store:
             return cls(parsed.netloc, unquote(parsed.path), options)
         except (TypeError, ValueError) as exc:
             raise StoreError(f"invalid s3 storage URL {url!r}: {exc}") from None
+
+    def check(self) -> None:
+        """Tell a wrong bucket, credentials or endpoint from a passing outage."""
+        endpoint = urlparse(self.client.meta.endpoint_url)
+        try:
+            socket.getaddrinfo(endpoint.hostname or "", endpoint.port or 443)
+        except (OSError, UnicodeError):
+            raise StoreUnusable(
+                f"storage endpoint {endpoint.hostname!r} does not resolve"
+            ) from None
+        try:
+            self.client.head_bucket(Bucket=self.bucket)
+        except NoCredentialsError:
+            raise StoreUnusable(
+                "no S3 credentials found in the AWS environment or profiles"
+            ) from None
+        except ClientError as exc:
+            code = error_code(exc)
+            if code in PERMANENT_ERRORS:
+                raise StoreUnusable(f"bucket {self.bucket!r}: {code}") from None
+            raise StoreError(f"bucket {self.bucket!r} unavailable: {code}") from None
+        except BotoCoreError as exc:
+            raise StoreError(redact(f"storage unreachable: {exc}")) from None
 
     def _name(self, key: str) -> str:
         key = safe_key(key)

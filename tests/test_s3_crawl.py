@@ -80,3 +80,26 @@ def test_crawl_with_storage_down_keeps_everything(
     assert any(k.endswith(".warc.gz") for k in keys) and any(
         k.startswith("news/runs/") for k in keys
     )
+
+
+def test_misconfigured_storage_stops_before_any_fetch(
+    tmp_path: Path, site: FixtureSite, s3_bucket: Bucket
+) -> None:
+    s3_config(tmp_path, site, s3_bucket)
+    config = tmp_path / "nv.toml"
+    good = config.read_text()
+    cases = {
+        "no such bucket": (good.replace(s3_bucket.name, "no-such-bucket-here"), {}),
+        "unknown host": (good, {"AWS_ENDPOINT_URL_S3": "http://storage.invalid:8333"}),
+        "wrong secret": (good, {"AWS_SECRET_ACCESS_KEY": "not-the-secret"}),
+        "not a directory": (good.replace(f"s3://{s3_bucket.name}/news", "file://nv.toml"), {}),
+    }
+    for name, (text, env) in cases.items():
+        config.write_text(text)
+        site.clear_log()
+        result = run_cli(["--config", "nv.toml", "crawl", "demo"], cwd=tmp_path, env=env)
+        assert result.returncode == 2, (name, result.stderr)
+        assert "storage misconfigured" in result.stderr, name
+        assert site.requests() == [], f"{name}: nothing may be fetched"
+        assert not (tmp_path / "state" / "spool").exists(), f"{name}: no data touched"
+        assert TEST_SECRET_KEY not in result.stderr

@@ -32,6 +32,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     keys = sorted(config.sources) if args.all else list(dict.fromkeys(args.sources))
     sources = [config.source(k) for k in keys]
+    app.archive_for_writing(config)  # a misconfigured store stops here, before any fetch
     try:
         result = run_crawl(
             config, sources, refetch=args.refetch, publish_output=not args.no_publish

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     config = app.load(args)
     for name in args.source:
         config.source(name)  # an unknown source is a usage error, not an empty result
-    store = app.archive(config)
+    store = app.archive(config, check=True)
     filt = PullFilter(frozenset(args.source), args.since, args.until, tuple(args.query.split()))
     args.out.mkdir(parents=True, exist_ok=True)
     writer = Writer(args.out, args.format)
