@@ -23,7 +23,7 @@ from scrapy.settings import Settings
 
 from newsvault import app
 from newsvault.config import Config, Source
-from newsvault.crawlsettings import base_settings, source_settings
+from newsvault.crawlsettings import base_settings, frontier_dir, source_settings
 from newsvault.locks import SourceLock
 from pipelines.salvage import salvage_spool
 from spiders.news import NewsSpider
@@ -122,6 +122,8 @@ def run_crawl(
         crawlers = []
         for source in sources:
             state_dir = app.source_state_dir(config, source.key)
+            # Request queues of a killed run are never resumed (see crawlsettings).
+            shutil.rmtree(state_dir / "frontier", ignore_errors=True)
             sync_profile_from_archive(store, source.key, state_dir / "profile.json")
             settings = source_settings(config, source, run_id, spool.root, state_dir, worker_id)
             settings.update(extra_settings(source) if extra_settings else {})
@@ -136,6 +138,8 @@ def run_crawl(
                 SourceResult(source.key, str(stats.get("finish_reason", "?")), stats)
             )
             spool_profile(spool, source.key, run_id, state_dir / "profile.json")
+            # the run's on-disk request queues: never resumed, so never kept
+            shutil.rmtree(frontier_dir(state_dir, run_id), ignore_errors=True)
     failed = [r.source for r in result.sources if r.reason in LOCAL_WRITE_FAILURES]
     if failed:
         # The spool could not be written completely (disk full): publish nothing now;

@@ -148,7 +148,8 @@ class WarcRecorderExtension:
                 # Without the length warcio spools the body to a temporary file it never closes.
                 length=len(response.body),
                 http_headers=http,
-                warc_headers_dict={"WARC-Date": date, **ip},
+                # The digest above, so warcio does not hash the body a second time.
+                warc_headers_dict={"WARC-Date": date, "WARC-Payload-Digest": digest, **ip},
             )
         main_id = str(main.rec_headers.get_header("WARC-Record-ID"))
         req = self.builder.create_warc_record(

@@ -7,8 +7,10 @@ archived them already (unless the user asks to refetch).
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, Self
 
 import scrapy
@@ -27,6 +29,37 @@ from storage.state import ArchivedSet, open_archived_set
 DAY = 86400.0
 
 
+class QueuedUrls:
+    """Article URLs this run has queued, in SQLite in the run's JOBDIR.
+
+    A set would grow with the site (about 150 bytes a URL); this stays on disk
+    beside Scrapy's request queues and goes when the crawl deletes them. Without
+    a JOBDIR (distributed workers) it is an in-memory database.
+    """
+
+    def __init__(self, directory: str | None) -> None:
+        path = ":memory:"
+        if directory:
+            Path(directory).mkdir(parents=True, exist_ok=True)
+            path = str(Path(directory) / "queued.sqlite")
+        self._db = sqlite3.connect(path, isolation_level=None)
+        # scratch data of one run: nothing to recover after a crash
+        self._db.execute("PRAGMA journal_mode=OFF")
+        self._db.execute("PRAGMA synchronous=OFF")
+        self._db.execute("CREATE TABLE IF NOT EXISTS queued (url TEXT PRIMARY KEY)")
+
+    def add(self, url: str) -> bool:
+        """Record ``url``; True if it was not queued before."""
+        cursor = self._db.execute("INSERT OR IGNORE INTO queued (url) VALUES (?)", (url,))
+        return cursor.rowcount == 1
+
+    def clear(self) -> None:
+        self._db.execute("DELETE FROM queued")
+
+    def close(self) -> None:
+        self._db.close()
+
+
 class NewsSpider(scrapy.Spider):
     name = "news"
 
@@ -37,13 +70,17 @@ class NewsSpider(scrapy.Spider):
         self.refetch = refetch
         self.state: ArchivedSet | None = None
         self.max_section_pages = 5
-        self._queued: set[str] = set()
+        self._queued = QueuedUrls(None)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.max_section_pages = crawler.settings.getint("NEWSVAULT_MAX_SECTION_PAGES", 5)
         spider.state = open_archived_set(crawler.settings)
+        jobdir = crawler.settings.get("JOBDIR")
+        if jobdir:
+            spider._queued.close()
+            spider._queued = QueuedUrls(jobdir)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
 
@@ -135,9 +172,8 @@ class NewsSpider(scrapy.Spider):
         if not in_scope(url, self.source.allowed_domains):
             stats.inc_value("articles/offsite")
             return
-        if url in self._queued:
+        if not self._queued.add(url):
             return
-        self._queued.add(url)
         stats.inc_value("articles/found")
         max_age = self.source.revisit_after_days * DAY
         assert self.state is not None
@@ -180,5 +216,6 @@ class NewsSpider(scrapy.Spider):
         )
 
     def closed(self, reason: str) -> None:
+        self._queued.close()
         if self.state is not None:
             self.state.close()

@@ -13,7 +13,7 @@ import logging
 from lxml.html import HtmlElement
 
 from pipelines.cleaning.cta import is_label
-from pipelines.cleaning.dom import INVISIBLE, drop, link_density, link_text_length, visible_text
+from pipelines.cleaning.dom import INVISIBLE, TextCache, drop, link_density, visible_text
 
 log = logging.getLogger(__name__)
 
@@ -34,9 +34,9 @@ def _is_card(el: HtmlElement) -> bool:
     return any(next(el.iterdescendants(tag), None) is not None for tag in _CARD_MARKERS)
 
 
-def _is_item(el: HtmlElement) -> bool:
-    text = len(visible_text(el))
-    links = link_text_length(el)
+def _is_item(el: HtmlElement, texts: TextCache) -> bool:
+    text = len(texts.text(el))
+    links = texts.link_text_length(el)
     if not text or not links or text > ITEM_MAX_CHARS:
         return False
     ratio = links / text
@@ -52,7 +52,7 @@ def _has_own_text(parent: HtmlElement) -> bool:
     return any((child.tail or "").strip() for child in parent)
 
 
-def _runs(parent: HtmlElement) -> list[list[HtmlElement]]:
+def _runs(parent: HtmlElement, texts: TextCache) -> list[list[HtmlElement]]:
     """Maximal runs of consecutive item children; empty children do not break a run."""
     runs: list[list[HtmlElement]] = []
     current: list[HtmlElement] = []
@@ -61,9 +61,9 @@ def _runs(parent: HtmlElement) -> list[list[HtmlElement]]:
     for child in parent:
         if not isinstance(child.tag, str) or child.tag in INVISIBLE:
             continue
-        if not visible_text(child):
+        if not texts.text(child):
             continue
-        if _is_item(child):
+        if _is_item(child, texts):
             current.append(child)
         else:
             runs.append(current)
@@ -72,19 +72,20 @@ def _runs(parent: HtmlElement) -> list[list[HtmlElement]]:
     return [r for r in runs if r]
 
 
-def _is_teaser(el: HtmlElement) -> bool:
-    text = len(visible_text(el))
-    return 0 < text <= TEASER_MAX_CHARS and link_density(el) >= TEASER_MIN_DENSITY
+def _is_teaser(el: HtmlElement, texts: TextCache) -> bool:
+    text = len(texts.text(el))
+    return 0 < text <= TEASER_MAX_CHARS and texts.link_density(el) >= TEASER_MIN_DENSITY
 
 
 def drop_link_runs(tree: HtmlElement) -> int:
     """Remove runs of two or more link items, and lone teaser lines; count removals."""
     doomed: list[HtmlElement] = []
+    texts = TextCache()  # the tree only changes after the loop
     for parent in tree.iter():
         if not isinstance(parent.tag, str) or len(parent) == 0:
             continue
-        for run in _runs(parent):
-            if len(run) >= 2 or _is_teaser(run[0]):
+        for run in _runs(parent, texts):
+            if len(run) >= 2 or _is_teaser(run[0], texts):
                 doomed.extend(run)
     for el in doomed:
         drop(el)
