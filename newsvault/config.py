@@ -54,6 +54,7 @@ class CrawlSettings:
 class WarcSettings:
     max_size_mb: int = 1024
     prefix: str = "newsvault"
+    gzip_level: int = 6
 
 
 @dataclass(frozen=True)
@@ -242,6 +243,13 @@ def _integer(minimum: int) -> Check:
     return check
 
 
+def _level(value: Any) -> int:
+    level = int(_integer(1)(value))
+    if level > 9:
+        raise ValueError("must be a zlib level from 1 to 9")
+    return level
+
+
 def _boolean(value: Any) -> bool:
     if not isinstance(value, bool):
         raise TypeError("must be true or false")
@@ -316,7 +324,11 @@ CRAWL_SCHEMA: dict[str, Check] = {
     "extract_timeout": _number(1),
     "memory_limit_mb": _integer(0),
 }
-WARC_SCHEMA: dict[str, Check] = {"max_size_mb": _integer(1), "prefix": _nonempty_string}
+WARC_SCHEMA: dict[str, Check] = {
+    "max_size_mb": _integer(1),
+    "prefix": _nonempty_string,
+    "gzip_level": _level,
+}
 SCHEDULER_SCHEMA: dict[str, Check] = {
     "timezone": _timezone,
     "metrics_port": _integer(0),
