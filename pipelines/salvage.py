@@ -283,10 +283,11 @@ def salvage_spool(
         for path in unindexed_warcs(spool, source):
             write_cdxj(path)
         report.warcs += salvaged
-        report.refetch += forget_lost(salvaged, state_for(source))
+        lost = forget_lost(salvaged, state_for(source))
+        report.refetch += lost
         report.removed += remove_half_written_text(spool, source)
         report.recovered += recover_text(
-            spool, source, state_for(source), (keywords or {}).get(source, ())
+            spool, source, state_for(source), (keywords or {}).get(source, ()), lost
         )
         ledger_orphans(spool, source)
         report.manifests += write_crashed_manifests(spool, source)

@@ -21,7 +21,7 @@ from scrapy import Request, Spider
 from scrapy.utils.test import get_crawler
 
 from newsvault.distributed import distributed_settings, enqueue_sources
-from storage.redisstate import RedisArchivedSet, RedisKeys
+from storage.redisstate import RedisArchivedSet, RedisKeys, worker_key
 from tests.conftest import run_cli, write_config
 from tests.redis_fixtures import BigSite, RedisServer, start_big_site
 
@@ -110,6 +110,9 @@ def two_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path
     site = start_big_site(200)
     idle = ("--max-idle", "6", "--concurrency", "4")
     workers = [start_worker(root, n, site, redis, *idle) for n in ("wa", "wb")]
+    # Both up (heartbeating) before the work arrives, or a slow starter may find none.
+    client = redis.client()
+    wait_for(lambda: all(client.exists(worker_key(n)) for n in ("wa", "wb")), 60, "workers")
     enqueue_sources(redis.url, ["demo"])
     codes = [w.wait() for w in workers]
     yield root, site, (redis, workers, codes)

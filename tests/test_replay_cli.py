@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import subprocess
 import sys
 import urllib.request
@@ -47,7 +48,7 @@ def fetch(url: str) -> tuple[int, str]:
     stamp, original = rest.split("/", 1)
     framed = f"{base}/newsvault/{stamp}mp_/{original}"
     with urllib.request.urlopen(framed, timeout=30) as response:
-        return response.status, response.read().decode("utf-8", "replace")
+        return response.status, html.unescape(response.read().decode("utf-8", "replace"))
 
 
 def test_replay_serves_newest_article_and_revisits(tmp_path: Path, site: FixtureSite) -> None:
