@@ -64,14 +64,14 @@ def site(tmp_path: Path) -> Iterator[FixtureSite]:
     served.stop()
 
 
-def write_config(path: Path, site: FixtureSite, extra_source: str = "", **crawl: object) -> Path:
-    """A config whose one source, ``demo``, is the fixture site."""
+def write_site_config(path: Path, base: str, sources: str, **crawl: object) -> Path:
+    """A config for a site at ``base`` (127.0.0.1), fast crawl settings, ``sources`` TOML."""
     settings: dict[str, object] = {
         "download_delay": 0.0,
         "autothrottle": False,
         "concurrent_requests_per_domain": 4,
         "user_agent": "newsvault-tests",
-        "allow_private_hosts": [site.hostport],
+        "allow_private_hosts": [base.removeprefix("http://")],
         "extract_workers": 2,
         **crawl,
     }
@@ -86,6 +86,14 @@ url = "file://archive"
 dir = "state"
 [crawl]
 {crawl_lines}
+{sources}
+""")
+    return path
+
+
+def write_config(path: Path, site: FixtureSite, extra_source: str = "", **crawl: object) -> Path:
+    """A config whose one source, ``demo``, is the fixture site."""
+    source = f"""
 [sources.demo]
 name = "Demo News"
 feeds = ["{site.base}/rss.xml", "{site.base}/atom.xml"]
@@ -95,8 +103,8 @@ allowed_domains = ["127.0.0.1"]
 article_pattern = '/\\d{{4}}/\\d{{2}}/\\d{{2}}/'
 schedule = "*/30 * * * *"
 {extra_source}
-""")
-    return path
+"""
+    return write_site_config(path, site.base, source, **crawl)
 
 
 def run_cli(

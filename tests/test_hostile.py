@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 from newsvault.summary import reasons
+from tests.conftest import write_site_config
 from tests.hostile import HostileServer, build_cases
 
 ENTRY_EXCLUDED = ("/2025/loop-b/",)
@@ -57,27 +58,22 @@ def test_hostile_pages(tmp_path: Path) -> None:
             200, f"<rss><channel>{items}</channel></rss>".encode(), "application/rss+xml"
         ),
     )
-    host = site.base_url.removeprefix("http://")
-    (tmp_path / "nv.toml").write_text(f"""
-[storage]
-url = "file://archive"
-[state]
-dir = "state"
-[crawl]
-download_delay = 0.0
-autothrottle = false
-concurrent_requests_per_domain = 8
-download_timeout = 3
-download_maxsize_mb = 20
-extract_workers = 2
-extract_timeout = 10
-allow_private_hosts = ["{host}"]
+    source = f"""
 [sources.h]
 name = "Hostile"
 feeds = ["{site.base_url}/rss.xml"]
 allowed_domains = ["127.0.0.1"]
 article_pattern = '/2025/'
-""")
+"""
+    write_site_config(
+        tmp_path / "nv.toml",
+        site.base_url,
+        source,
+        concurrent_requests_per_domain=8,
+        download_timeout=3,
+        download_maxsize_mb=20,
+        extract_timeout=10,
+    )
     proc = subprocess.Popen(
         [sys.executable, "-m", "newsvault", "--config", "nv.toml", "crawl", "h"],
         cwd=tmp_path,

@@ -11,7 +11,7 @@ import pytest
 from newsvault.demosite.server import SiteServer
 from newsvault.demosite.site import Page, Site
 from spiders.egress import is_public
-from tests.conftest import run_cli
+from tests.conftest import run_cli, write_site_config
 
 ARTICLE = (
     b"<html><body><article><h1>T</h1><p>"
@@ -37,27 +37,23 @@ def servers() -> Iterator[list[SiteServer]]:
 
 
 def config(
-    work: Path, server: SiteServer, *, start_urls: list[str] = (), feeds: list[str] = ()
-) -> None:  # type: ignore[assignment]
-    host = server.base_url.removeprefix("http://")
-    (work / "nv.toml").write_text(f"""
-[storage]
-url = "file://archive"
-[state]
-dir = "state"
-[crawl]
-download_delay = 0.0
-autothrottle = false
-concurrent_requests_per_domain = 8
-allow_private_hosts = ["{host}"]
-extract_workers = 1
+    work: Path, server: SiteServer, *, start_urls: tuple[str, ...] = (), feeds: tuple[str, ...] = ()
+) -> None:
+    source = f"""
 [sources.s]
 name = "S"
 feeds = {json.dumps(list(feeds))}
 start_urls = {json.dumps(list(start_urls))}
 allowed_domains = ["127.0.0.1", "localhost"]
 article_pattern = '/20\\d\\d/'
-""")
+"""
+    write_site_config(
+        work / "nv.toml",
+        server.base_url,
+        source,
+        concurrent_requests_per_domain=8,
+        extract_workers=1,
+    )
 
 
 def counts(work: Path) -> dict[str, int]:
@@ -75,7 +71,7 @@ def test_robots_disallow_holds_for_many_waiting_requests(
     pages["/2025/a/"] = Page(ARTICLE)
     server = serve(pages)
     servers.append(server)
-    config(tmp_path, server, start_urls=[server.base_url + p for p in [*private, "/world/"]])
+    config(tmp_path, server, start_urls=tuple(server.base_url + p for p in [*private, "/world/"]))
     result = run_cli(["--config", "nv.toml", "crawl", "s"], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert not [p for p in server.requests if p.startswith("/private/")]
@@ -94,7 +90,7 @@ def test_robots_error_policy(
     }
     server = serve(pages)
     servers.append(server)
-    config(tmp_path, server, start_urls=[server.base_url + "/world/"])
+    config(tmp_path, server, start_urls=(server.base_url + "/world/",))
     run_cli(["--config", "nv.toml", "crawl", "s"], cwd=tmp_path)
     fetched = set(server.requests) - {"/robots.txt"}
     assert bool(fetched) is allowed, server.requests
@@ -122,7 +118,7 @@ def test_egress_check_blocks_redirects_to_private_services(
     site.site.pages["/rss.xml"] = Page(
         f"<rss><channel>{links}</channel></rss>".encode(), "application/rss+xml"
     )
-    config(tmp_path, site, feeds=[site.base_url + "/rss.xml"])
+    config(tmp_path, site, feeds=(site.base_url + "/rss.xml",))
     result = run_cli(["--config", "nv.toml", "crawl", "s"], cwd=tmp_path)
     assert private.requests == [], "a private service was reached through a redirect"
     assert "/2025/ok/" in site.requests
