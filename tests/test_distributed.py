@@ -41,18 +41,20 @@ class Worker:
         return self.log.read_text(errors="replace")
 
 
-def worker_config(root: Path, name: str, site: BigSite) -> Path:
+def worker_config(root: Path, name: str, site: BigSite, **crawl: object) -> Path:
     """A worker's own directory (its own state, like another machine) and a shared archive."""
     work = root / name
     work.mkdir(parents=True, exist_ok=True)
-    path = write_config(work / "newsvault.toml", site)  # type: ignore[arg-type]
+    path = write_config(work / "newsvault.toml", site, **crawl)  # type: ignore[arg-type]
     text = path.read_text().replace('"file://archive"', f'"file://{root / "archive"}"')
     path.write_text(text.replace("extract_workers = 2", "extract_workers = 1"))
     return work
 
 
-def start_worker(root: Path, name: str, site: BigSite, redis: RedisServer, *args: str) -> Worker:
-    work = worker_config(root, name, site)
+def start_worker(
+    root: Path, name: str, site: BigSite, redis: RedisServer, *args: str, **crawl: object
+) -> Worker:
+    work = worker_config(root, name, site, **crawl)
     log = work / "worker.log"
     with log.open("wb") as err:
         process = subprocess.Popen(
@@ -109,7 +111,9 @@ def two_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path
     redis.start()
     site = start_big_site(200)
     idle = ("--max-idle", "6", "--concurrency", "4")
-    workers = [start_worker(root, n, site, redis, *idle) for n in ("wa", "wb")]
+    # A politeness delay makes one worker alone need longer than the other's idle
+    # poll (Scrapy looks at an idle scheduler every 5 s), so both get work.
+    workers = [start_worker(root, n, site, redis, *idle, download_delay=0.05) for n in ("wa", "wb")]
     # Both up (heartbeating) before the work arrives, or a slow starter may find none.
     client = redis.client()
     wait_for(lambda: all(client.exists(worker_key(n)) for n in ("wa", "wb")), 60, "workers")
