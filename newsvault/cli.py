@@ -42,17 +42,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+QUIET_BELOW = {"scrapy": 2, "boto3": 3, "botocore": 3, "s3transfer": 3, "urllib3": 3}
+
+
+class QuietLibraries(logging.Filter):
+    """Drop libraries' records below WARNING, unless asked for with -v."""
+
+    def __init__(self, names: tuple[str, ...]) -> None:
+        super().__init__()
+        self.prefixes = names + tuple(f"{n}." for n in names)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= logging.WARNING or not (
+            record.name in self.prefixes or record.name.startswith(self.prefixes)
+        )
+
+
 def configure_logging(verbose: int, quiet: bool) -> None:
     level = logging.WARNING if quiet else logging.DEBUG if verbose else logging.INFO
     logging.basicConfig(
         level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s", stream=sys.stderr
     )
-    # Set every time (main() may run more than once in a process): Scrapy's own INFO
-    # lines are noise below -vv; botocore's DEBUG dumps every signed request below -vvv.
-    quiet_below = {"scrapy": 2, "boto3": 3, "botocore": 3, "s3transfer": 3, "urllib3": 3}
-    for name, needed in quiet_below.items():
-        chosen = logging.NOTSET if verbose >= needed else max(level, logging.WARNING)
-        logging.getLogger(name).setLevel(chosen)
+    # Scrapy's own INFO lines are noise below -vv; botocore's DEBUG output dumps every
+    # signed request below -vvv. A filter on our handler, because Scrapy resets its
+    # loggers' levels when a crawler process starts.
+    muted = tuple(name for name, needed in QUIET_BELOW.items() if verbose < needed)
+    for handler in logging.getLogger().handlers:
+        for old in [f for f in handler.filters if isinstance(f, QuietLibraries)]:
+            handler.removeFilter(old)
+        handler.addFilter(QuietLibraries(muted))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -196,7 +196,9 @@ class NewsSpider(scrapy.Spider):
     def article_failed(self, failure: Failure) -> None:
         """Count why an article was not fetched: robots, egress, redirects, network."""
         reason = type(failure.value).__name__
-        if isinstance(failure.value, HttpError):
+        if "robots.txt" in str(failure.value):
+            reason = "robots.txt"
+        elif isinstance(failure.value, HttpError):
             reason = f"HTTP {failure.value.response.status}"
         self.crawler.stats.inc_value(f"articles/failed/{reason}")
         request = getattr(failure, "request", None)  # Scrapy attaches the failed request
