@@ -9,6 +9,7 @@ version and configuration hash. The crawl-time text set stays untouched.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 from collections import deque
@@ -116,14 +117,19 @@ def bounded_map(
         yield window.popleft().result()
 
 
-def old_texts(store: Store, source: str, window: Window) -> dict[str, str]:
-    """Crawl-time text by record id, to count what the new extractor changed."""
-    texts: dict[str, str] = {}
+def text_digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).digest()
+
+
+def old_texts(store: Store, source: str, window: Window) -> dict[str, bytes]:
+    """A digest of the crawl-time text by record id, to count what changed
+    (digests, not texts: an archive's worth of text need not sit in memory)."""
+    texts: dict[str, bytes] = {}
     for obj in store.list(f"text/{source}/"):
         if obj.key.endswith(".jsonl.gz") and window.holds(obj.key):
             for line in gzip.decompress(store.get(obj.key)).decode("utf-8").splitlines():
                 record = json.loads(line)
-                texts[record["id"]] = record["text"]
+                texts[record["id"]] = text_digest(record["text"])
     return texts
 
 
@@ -182,7 +188,7 @@ class Reextractor:
         source: Source,
         results: list[dict[str, Any]],
         profile: SiteProfile,
-        before: dict[str, str],
+        before: dict[str, bytes],
         report: ReextractReport,
     ) -> None:
         by_day: dict[str, list[dict[str, Any]]] = {}
@@ -195,7 +201,7 @@ class Reextractor:
             report.articles += 1
             if old is None:
                 report.new += 1
-            elif old == record["text"]:
+            elif old == text_digest(record["text"]):
                 report.unchanged += 1
             else:
                 report.changed += 1

@@ -46,3 +46,18 @@ def test_reextract_matches_crawl_offline(tmp_path: Path, site: FixtureSite) -> N
     lines = (tmp_path / "out" / "demo.jsonl").read_text().splitlines()
     assert {json.loads(x)["text_set"] for x in lines} == {sets[0].name}
     assert len(lines) == len(crawl_texts)
+
+
+def test_reextract_counts_changed_articles(tmp_path: Path, site: FixtureSite) -> None:
+    write_config(tmp_path / "nv.toml", site)
+    assert run_cli(["--config", "nv.toml", "crawl", "demo"], cwd=tmp_path).returncode == 0
+    config = tmp_path / "nv.toml"
+    # A per-source rule that removes each page's first story paragraph: every text changes.
+    text = config.read_text().replace(
+        'schedule = "*/30 * * * *"',
+        'schedule = "*/30 * * * *"\ndrop_selectors = [".article-body > p:first-of-type"]',
+    )
+    config.write_text(text)
+    result = run_cli(["--config", "nv.toml", "reextract"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "6 article(s), 6 changed, 0 unchanged" in result.stderr
