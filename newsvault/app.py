@@ -6,12 +6,30 @@ import argparse
 import logging
 from pathlib import Path
 
-from newsvault.config import Config, config_path, load_config
+from newsvault.config import Config, Source, config_path, load_config
 from storage import Store, open_store
 from storage.base import StoreError, StoreUnusable
 from storage.spool import Spool
 
 logger = logging.getLogger(__name__)
+
+
+class UsageError(Exception):
+    """Arguments that do not make sense together; the CLI exits 2."""
+
+
+def add_source_arguments(parser: argparse.ArgumentParser, what: str) -> None:
+    """``SOURCE... | --all``, as crawl and enqueue take them."""
+    parser.add_argument("sources", nargs="*", metavar="SOURCE", help="source names from the config")
+    parser.add_argument("--all", action="store_true", help=f"{what} every configured source")
+
+
+def chosen_sources(config: Config, args: argparse.Namespace) -> list[Source]:
+    """The sources named (in order, once each) or all of them; unknown names fail."""
+    if args.all == bool(args.sources):
+        raise UsageError("name one or more sources, or --all")
+    keys = sorted(config.sources) if args.all else list(dict.fromkeys(args.sources))
+    return [config.source(key) for key in keys]
 
 
 def load(args: argparse.Namespace) -> Config:

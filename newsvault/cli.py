@@ -15,6 +15,7 @@ import sys
 from collections.abc import Callable
 
 from newsvault import __version__, commands
+from newsvault.app import UsageError
 from newsvault.config import ConfigError
 from storage.base import StoreError, StoreUnusable
 
@@ -82,6 +83,9 @@ def main(argv: list[str] | None = None) -> int:
         return func(args)
     except ConfigError as exc:
         print(f"newsvault: configuration error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except UsageError as exc:
+        print(f"newsvault {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except StoreUnusable as exc:
         # A wrong bucket, credentials or endpoint: fixed in the configuration, not by waiting.

@@ -62,3 +62,20 @@ def test_pull_refuses_to_write_outside_out(tmp_path: Path) -> None:
     for bad in ("../escape.jsonl", "/etc/passwd"):
         with pytest.raises(UnsafePathError):
             inside(out, bad)
+
+
+def test_source_selection_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "nv.toml"
+    config.write_text(
+        '[storage]\nurl = "file://archive"\n[sources.a]\nname = "A"\n'
+        'feeds = ["https://a.example/rss"]\nallowed_domains = ["a.example"]\n'
+        "article_pattern = '/20'\n"
+    )
+    for command in ("crawl", "enqueue"):
+        assert main(["--config", str(config), command]) == 2
+        assert f"newsvault {command}: name one or more sources, or --all" in capsys.readouterr().err
+        assert main(["--config", str(config), command, "a", "--all"]) == 2
+        capsys.readouterr()
+    assert main(["--config", str(config), "enqueue", "a"]) == 2
+    assert "NEWSVAULT_REDIS_URL" in capsys.readouterr().err
+    assert not (tmp_path / "archive").exists()

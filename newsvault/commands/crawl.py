@@ -12,8 +12,7 @@ from newsvault.summary import print_summary
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = subparsers.add_parser("crawl", help="crawl sources into the archive")
-    parser.add_argument("sources", nargs="*", metavar="SOURCE", help="source names from the config")
-    parser.add_argument("--all", action="store_true", help="crawl every configured source")
+    app.add_source_arguments(parser, "crawl")
     parser.add_argument(
         "--refetch", action="store_true", help="fetch articles again even if already archived"
     )
@@ -27,11 +26,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     config = app.load(args)
-    if args.all == bool(args.sources):
-        print("newsvault crawl: name one or more sources, or --all")
-        return 2
-    keys = sorted(config.sources) if args.all else list(dict.fromkeys(args.sources))
-    sources = [config.source(k) for k in keys]
+    sources = app.chosen_sources(config, args)
     app.archive_for_writing(config)  # a misconfigured store stops here, before any fetch
     try:
         result = run_crawl(
