@@ -112,8 +112,9 @@ def run_crawl(
             [s.key for s in sources],
             {s.key: s.keywords for s in sources},
         )
-        if publish_output and spool.pending():
-            logger.info("publishing %d file(s) left by an earlier run", len(spool.pending()))
+        leftovers = spool.pending() if publish_output else []
+        if leftovers:
+            logger.info("publishing %d file(s) left by an earlier run", len(leftovers))
             publish(spool, store)
         logging.getLogger("scrapy.utils.log").setLevel(scrapy_log_level())
         process = AsyncCrawlerProcess(Settings(base_settings(config)))
