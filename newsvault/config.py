@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from pipelines.warcgzip import COMPRESSORS, check_level
+
 DEFAULT_CONFIG = Path("config/newsvault.toml")
 SOURCE_KEY = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
@@ -54,7 +56,8 @@ class CrawlSettings:
 class WarcSettings:
     max_size_mb: int = 1024
     prefix: str = "newsvault"
-    gzip_level: int = 6
+    compressor: str = "isal"
+    gzip_level: int | None = None  # None: the compressor's default
 
 
 @dataclass(frozen=True)
@@ -184,7 +187,7 @@ class _Parser:
             storage_url=storage["url"],
             state_dir=Path(state.get("dir", ".newsvault")),
             crawl=CrawlSettings(**self.fields(self.table(raw, "crawl"), "crawl", CRAWL_SCHEMA)),
-            warc=WarcSettings(**self.fields(self.table(raw, "warc"), "warc", WARC_SCHEMA)),
+            warc=self.warc(raw),
             scheduler=SchedulerSettings(
                 **self.fields(self.table(raw, "scheduler"), "scheduler", SCHEDULER_SCHEMA)
             ),
@@ -193,6 +196,14 @@ class _Parser:
             ),
             sources=sources,
         )
+
+    def warc(self, raw: Mapping[str, Any]) -> WarcSettings:
+        warc = WarcSettings(**self.fields(self.table(raw, "warc"), "warc", WARC_SCHEMA))
+        try:
+            check_level(warc.compressor, warc.gzip_level)
+        except ValueError as exc:
+            raise self.fail("warc.gzip_level", str(exc)) from None
+        return warc
 
     def source(self, key: str, raw: Any) -> Source:
         prefix = f"sources.{key}"
@@ -243,11 +254,10 @@ def _integer(minimum: int) -> Check:
     return check
 
 
-def _level(value: Any) -> int:
-    level = int(_integer(1)(value))
-    if level > 9:
-        raise ValueError("must be a zlib level from 1 to 9")
-    return level
+def _compressor(value: Any) -> str:
+    if _string(value) not in COMPRESSORS:
+        raise ValueError(f"must be one of {', '.join(sorted(COMPRESSORS))}")
+    return str(value)
 
 
 def _boolean(value: Any) -> bool:
@@ -327,7 +337,8 @@ CRAWL_SCHEMA: dict[str, Check] = {
 WARC_SCHEMA: dict[str, Check] = {
     "max_size_mb": _integer(1),
     "prefix": _nonempty_string,
-    "gzip_level": _level,
+    "compressor": _compressor,
+    "gzip_level": _integer(0),
 }
 SCHEDULER_SCHEMA: dict[str, Check] = {
     "timezone": _timezone,

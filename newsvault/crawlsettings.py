@@ -30,6 +30,7 @@ def base_settings(config: Config) -> dict[str, Any]:
             "NEWSVAULT_EXTRACT_TIMEOUT": crawl.extract_timeout,
             "NEWSVAULT_WARC_MAX_SIZE": config.warc.max_size_mb * MIB,
             "NEWSVAULT_WARC_PREFIX": config.warc.prefix,
+            "NEWSVAULT_WARC_COMPRESSOR": config.warc.compressor,
             "NEWSVAULT_WARC_GZIP_LEVEL": config.warc.gzip_level,
         }
     )

@@ -179,7 +179,7 @@ class Reextractor:
                 if found is None or not found.text.strip():
                     report.empty += 1
                     continue
-                profile.observe(page.canonical_url, found.blocks)
+                profile.observe(page.canonical_url, found.blocks, found.block_keys)
                 results.append(build_record(page, found, rules))
         self._write(source, results, profile, before, report)
 
@@ -194,7 +194,8 @@ class Reextractor:
         by_day: dict[str, list[dict[str, Any]]] = {}
         for record in results:
             record.pop("_seen_url", None)
-            record["text"] = "\n".join(profile.filter(record.pop("_blocks")))
+            blocks = profile.filter(record.pop("_blocks"), record.pop("_keys", None))
+            record["text"] = "\n".join(blocks)
             record["text_set"] = report.set_id
             by_day.setdefault(record["fetched_at"][:10], []).append(record)
             old = before.get(record["id"])

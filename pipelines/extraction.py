@@ -94,6 +94,7 @@ def build_record(page: ArticlePage, ex: Extraction, rules: CleaningRules) -> dic
         "replay_url": replay_path(str(warc.get("warc_date", "")), page.url),
         "extractor": dict(provenance(rules)),
         "_blocks": ex.blocks,
+        "_keys": ex.block_keys,
         "_seen_url": page.canonical_url,
     }
 

@@ -60,7 +60,9 @@ def finalise_batch(
             if not line.endswith("\n"):
                 break  # the last line of a killed crawl's batch may be cut short
             record = json.loads(line)
-            record["text"] = "\n".join(profile.filter(record.pop("_blocks")))
+            # "_keys" is missing from batches written before the workers hashed blocks
+            blocks = profile.filter(record.pop("_blocks"), record.pop("_keys", None))
+            record["text"] = "\n".join(blocks)
             result.urls.append(record.pop("_seen_url"))
             reason = drop(record)
             if reason:

@@ -78,7 +78,7 @@ class TextWriterPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, dict) or "_blocks" not in item:
             return item
-        self.profile.observe(item["_seen_url"], item["_blocks"])
+        self.profile.observe(item["_seen_url"], item["_blocks"], item.get("_keys"))
         if self._raw is None:
             self._raw_path = (
                 self.spool / ".text" / f"{self.run_id}-{self.source}-{self.batch:04d}.jsonl"

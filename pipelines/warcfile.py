@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import os
-import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,6 +19,9 @@ from typing import Any
 
 from warcio.recordloader import ArcWarcRecord
 from warcio.warcwriter import WARCWriter
+
+from pipelines.warcgzip import gzip_member
+from pipelines.warcindex import CdxjBuilder
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +47,9 @@ class RollingWarcWriter:
     """Writes records to the current file; rolls over past ``max_size`` bytes.
 
     ``directory_for`` maps the opening time of a file to its directory (the
-    dated spool folder); ``on_close`` receives each finished file's path.
+    dated spool folder); ``on_close`` receives each finished file's path. Each
+    closed file gets its CDXJ index beside it, built from the records as they
+    were written.
     """
 
     def __init__(
@@ -56,9 +60,10 @@ class RollingWarcWriter:
         max_size: int,
         warcinfo: dict[str, str],
         on_close: Callable[[Path], None] | None = None,
-        gzip_level: int = 6,
+        compressor: str = "isal",
+        gzip_level: int | None = None,
     ) -> None:
-        self.gzip_level = gzip_level
+        self.compress = gzip_member(compressor, gzip_level)
         self.directory_for = directory_for
         self.prefix = prefix
         self.host = host
@@ -69,17 +74,17 @@ class RollingWarcWriter:
         self.path: Path | None = None
         self._fh: FileIO | None = None
         self.records_in_file = 0
+        self.index = CdxjBuilder()
 
     def record_builder(self) -> WARCWriter:
         """A writer used only to build records (digests, headers)."""
         return WARCWriter(None, gzip=True, warc_version=WARC_VERSION)
 
     def _member(self, record: ArcWarcRecord) -> bytes:
-        """One record as one gzip member, compressed at our level (warcio's is fixed at 9)."""
+        """One record as one gzip member, by our compressor (warcio's is zlib at level 9)."""
         buf = BytesIO()
         WARCWriter(buf, gzip=False, warc_version=WARC_VERSION).write_record(record)
-        packer = zlib.compressobj(self.gzip_level, zlib.DEFLATED, 31)  # 31: gzip framing
-        return packer.compress(buf.getvalue()) + packer.flush()
+        return self.compress(buf.getvalue())
 
     def _open(self) -> FileIO:
         now = datetime.now(UTC)
@@ -122,15 +127,17 @@ class RollingWarcWriter:
         offset = fh.tell()
         self._append(members)
         locations = []
+        filename = self.path.name.removesuffix(OPEN_SUFFIX)
         for record, member in zip(records, members, strict=True):
             locations.append(
                 RecordLocation(
-                    filename=self.path.name.removesuffix(OPEN_SUFFIX),
+                    filename=filename,
                     offset=offset,
                     length=len(member),
                     record_id=str(record.rec_headers.get_header("WARC-Record-ID")),
                 )
             )
+            self.index.add(record, filename, offset, len(member))
             offset += len(member)
         self.records_in_file += len(records)
         if fh.tell() >= self.max_size:
@@ -148,6 +155,12 @@ class RollingWarcWriter:
         self._fh = None
         self.path = None
         logger.info("closed %s (%d records)", final.name, self.records_in_file)
+        try:
+            self.index.write(final)
+        except OSError:
+            # The WARC is complete; `newsvault verify` reports the missing index,
+            # which can be rebuilt from the WARC at any time.
+            logger.exception("could not write the index of %s", final.name)
         if self.on_close:
             self.on_close(final)
         return final

@@ -27,7 +27,7 @@ from scrapy.utils.defer import deferred_from_coro
 from newsvault import __version__
 from pipelines.httpheaders import request_headers, response_headers
 from pipelines.warcfile import RollingWarcWriter, warcinfo_fields
-from pipelines.warcindex import count_lines, write_cdxj
+from pipelines.warcindex import cdxj_path, count_lines
 from storage.keys import safe_component, warc_key
 from storage.runledger import RunLedger
 from storage.state import Capture, CrawlState
@@ -37,6 +37,10 @@ logger = logging.getLogger(__name__)
 
 def payload_digest(body: bytes) -> str:
     return "sha1:" + base64.b32encode(hashlib.sha1(body).digest()).decode("ascii")  # noqa: S324
+
+
+def _optional_int(value: object) -> int | None:
+    return None if value in (None, "") else int(str(value))
 
 
 def warc_date(when: datetime) -> str:
@@ -55,7 +59,8 @@ class WarcRecorderExtension:
         host: str,
         state_path: Path,
         robots: str,
-        gzip_level: int = 6,
+        compressor: str = "isal",
+        gzip_level: int | None = None,
     ) -> None:
         self.crawler = crawler
         self.spool = spool
@@ -78,6 +83,7 @@ class WarcRecorderExtension:
             max_size,
             info,
             on_close=self._closed_file,
+            compressor=compressor,
             gzip_level=gzip_level,
         )
         self.failed = False
@@ -98,7 +104,8 @@ class WarcRecorderExtension:
             host=safe_component(s.get("NEWSVAULT_WORKER_ID") or socket.gethostname()),
             state_path=Path(s["NEWSVAULT_STATE_PATH"]),
             robots="obey" if s.getbool("ROBOTSTXT_OBEY") else "ignore",
-            gzip_level=s.getint("NEWSVAULT_WARC_GZIP_LEVEL", 6),
+            compressor=s.get("NEWSVAULT_WARC_COMPRESSOR", "isal"),
+            gzip_level=_optional_int(s.get("NEWSVAULT_WARC_GZIP_LEVEL")),
         )
         crawler.signals.connect(ext.response_downloaded, signal=signals.response_downloaded)
         crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
@@ -112,13 +119,9 @@ class WarcRecorderExtension:
         self.ledger.add(
             path.relative_to(self.spool).as_posix(), path, records=self.writer.records_in_file
         )
-        try:
-            index = write_cdxj(path)
-        except Exception:
-            # The WARC itself is complete and listed; `newsvault verify` reports the
-            # missing index, which can be rebuilt from the WARC at any time.
-            logger.exception("could not index %s", path.name)
-            return
+        index = cdxj_path(path)
+        if not index.exists():
+            return  # the writer logged why; `newsvault verify` reports it
         self.ledger.add(index.relative_to(self.spool).as_posix(), index, records=count_lines(index))
 
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:

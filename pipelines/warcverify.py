@@ -15,7 +15,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cdxj_indexer.main import CDXJIndexer
 from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
@@ -78,6 +77,9 @@ def gzip_members(path: Path) -> Iterator[Member]:
 
 def expected_cdxj(path: Path) -> str:
     """The index cdxj-indexer writes for this file (as ``write_cdxj`` calls it)."""
+    # Imported here: cdxj-indexer pulls in pkg_resources, a tenth of a second.
+    from cdxj_indexer.main import CDXJIndexer
+
     out = io.StringIO()
     CDXJIndexer(
         output=out, inputs=[str(path)], sort=True, post_append=True, filename=path.name

@@ -88,3 +88,26 @@ def test_config_from_environment(
     monkeypatch.setenv("NEWSVAULT_CONFIG", str(path))
     assert main(["pull", "--out", str(tmp_path / "o")]) == 2
     assert str(path) in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("warc", "words"),
+    [
+        ('compressor = "brotli"', "one of isal, zlib"),
+        ('compressor = "isal"\ngzip_level = 6', "isal levels are 0 to 3"),
+        ('compressor = "zlib"\ngzip_level = 10', "zlib levels are 0 to 9"),
+        ("gzip_level = 4", "isal levels are 0 to 3"),
+    ],
+)
+def test_warc_compression_is_checked(tmp_path: Path, warc: str, words: str) -> None:
+    path = write(tmp_path, GOOD + "\n[warc]\n" + warc + "\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    assert err.value.key in {"warc.compressor", "warc.gzip_level"}
+    assert words in str(err.value) and str(path) in str(err.value)
+
+
+def test_warc_compression_defaults(tmp_path: Path) -> None:
+    assert load_config(write(tmp_path, GOOD)).warc.compressor == "isal"
+    zlib = load_config(write(tmp_path, GOOD + '\n[warc]\ncompressor = "zlib"\ngzip_level = 1\n'))
+    assert (zlib.warc.compressor, zlib.warc.gzip_level) == ("zlib", 1)

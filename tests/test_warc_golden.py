@@ -25,6 +25,7 @@ from newsvault.demosite.server import SiteServer
 from newsvault.demosite.site import build_site
 from pipelines.httpheaders import request_headers, response_headers
 from pipelines.warcfile import RollingWarcWriter
+from pipelines.warcindex import cdxj_path
 from pipelines.warcverify import check_warc, gzip_members
 
 DATA = Path(__file__).parent / "data"
@@ -235,12 +236,30 @@ def test_rotation_makes_several_well_formed_files(tmp_path: Path) -> None:
         w.write(exchange(w, request, response, (f"<urn:x:{n}a>", f"<urn:x:{n}b>")))
     w.close()
     assert len(closed) >= 3
-    assert sorted(tmp_path.iterdir()) == sorted(closed), "no .open file is left behind"
+    assert sorted(tmp_path.iterdir()) == sorted(closed + [cdxj_path(p) for p in closed]), (
+        "no .open file is left behind; each WARC has its index"
+    )
     name = re.compile(r"^nv-(\d{17})-(\d{5})-test\.host\.warc\.gz$")
     serials = [int(name.match(p.name)[2]) for p in closed]  # type: ignore[index]
     assert serials == list(range(len(closed)))
     for path in closed:
-        check = check_warc(path)
+        check = check_warc(path, cdxj_path(path))  # the index is what cdxj-indexer writes
         assert check.ok, check.problems
         with path.open("rb") as fh:
             assert next(iter(ArchiveIterator(fh))).rec_type == "warcinfo"
+
+
+@pytest.mark.parametrize(("compressor", "level"), [("isal", None), ("isal", 0), ("zlib", 9)])
+def test_each_compressor_writes_the_same_records(
+    tmp_path: Path, compressor: str, level: int | None
+) -> None:
+    """Whichever library compresses, a reader sees the golden records, one member each."""
+    w = RollingWarcWriter(
+        lambda _: tmp_path, "nv", "test.host", 1 << 30, {"software": "t"}, None, compressor, level
+    )
+    w.write(exchange(w, *pinned_exchange()))
+    path = w.close()
+    assert path is not None
+    assert records_after_warcinfo(path) == (DATA / "golden-exchange.warc").read_bytes()
+    assert len(list(gzip_members(path))) == 3
+    assert check_warc(path).ok

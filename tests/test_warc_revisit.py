@@ -13,6 +13,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from newsvault.demosite.server import SiteServer
 from newsvault.demosite.site import build_site
+from pipelines.warcindex import cdxj_path
+from pipelines.warcverify import expected_cdxj
 from storage.state import CrawlState
 from tests.conftest import run_cli, write_config
 
@@ -96,3 +98,16 @@ def test_digest_index_is_durable(two_runs: Any) -> None:
         assert kept.warc_date == two_runs.first[url].get_header("WARC-Date")
     finally:
         state.close()
+
+
+def test_crawl_index_is_what_cdxj_indexer_writes(two_runs: Any) -> None:
+    """The index built while writing (responses, revisits, redirects, 404s, robots.txt,
+    feeds) has the very lines cdxj-indexer gets by reading each WARC back."""
+    warcs = sorted((two_runs.work / "archive").rglob("*.warc.gz"))
+    assert len(warcs) >= 2
+    mimes = set()
+    for warc in warcs:
+        built = cdxj_path(warc).read_text(encoding="utf-8")
+        assert built == expected_cdxj(warc)
+        mimes |= {line.split('"mime": "')[1].split('"')[0] for line in built.splitlines()}
+    assert {"warc/revisit", "text/html"} <= mimes

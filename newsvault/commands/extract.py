@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
             continue
         found = extract(html, url, rules)
         if found is not None:
-            profile.observe(found.canonical_url or url, found.blocks)
+            profile.observe(found.canonical_url or url, found.blocks, found.block_keys)
         results.append((path, url, found))
     for path, url, found in results:
         out: dict[str, object] = {"file": str(path), "url": url}
@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
                 language=found.language,
                 site_name=found.site_name,
                 canonical_url=found.canonical_url,
-                text="\n".join(profile.filter(found.blocks)),
+                text="\n".join(profile.filter(found.blocks, found.block_keys)),
             )
         out["extractor"] = {
             "name": "newsvault",

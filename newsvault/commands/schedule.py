@@ -10,13 +10,15 @@ import sys
 import threading
 from pathlib import Path
 from types import FrameType
+from typing import TYPE_CHECKING
 
 from newsvault import app
 from newsvault.distributed import resolve_redis_url
-from newsvault.metrics import CrawlMetrics
-from newsvault.scheduler import CrawlScheduler
-from newsvault.scheduler_lock import SchedulerRunning
-from newsvault.scheduler_runner import CrawlRunner
+
+if TYPE_CHECKING:
+    from newsvault.metrics import CrawlMetrics
+    from newsvault.scheduler import CrawlScheduler
+    from newsvault.scheduler_runner import CrawlRunner
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +59,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    # Imported here: APScheduler and SQLAlchemy would slow every other command's start.
+    from newsvault.metrics import CrawlMetrics
+    from newsvault.scheduler import CrawlScheduler
+    from newsvault.scheduler_lock import SchedulerRunning
+    from newsvault.scheduler_runner import CrawlRunner
+
     config = app.load(args)
     metrics = CrawlMetrics()
     metrics.track(sorted(config.sources))

@@ -12,6 +12,7 @@ from pipelines.cleaning.cta import drop_calls_to_action, is_label, primary_langu
 from pipelines.cleaning.dom import drop_selected
 from pipelines.cleaning.linklists import drop_link_runs, drop_rail_labels
 from pipelines.cleaning.metadata import PageMetadata, page_metadata, split_authors
+from pipelines.cleaning.profile import block_keys
 from pipelines.cleaning.rules import LAYER_VERSION, CleaningRules
 from pipelines.cleaning.widgets import drop_widgets
 
@@ -55,6 +56,8 @@ class Extraction:
     site_name: str | None = None
     # paragraph-level blocks, before site-learned filtering (the crawl applies it)
     blocks: list[str] = field(default_factory=list)
+    # each block's SiteProfile key, hashed here in the worker, not on the reactor
+    block_keys: list[str] = field(default_factory=list)
 
     @property
     def text(self) -> str:
@@ -125,4 +128,5 @@ def _result(
         language=meta.language or found("language") or rules.language,
         site_name=found("sitename") or meta.site_name,
         blocks=blocks,
+        block_keys=block_keys(blocks),
     )

@@ -31,6 +31,10 @@ def block_key(block: str) -> str:
     return hashlib.blake2b(text.encode(), digest_size=8).hexdigest()
 
 
+def block_keys(blocks: Sequence[str]) -> list[str]:
+    return [block_key(b) for b in blocks]
+
+
 class SiteProfile:
     """Counts, per normalised block, how many distinct pages of a source carry it.
 
@@ -38,6 +42,10 @@ class SiteProfile:
     and on at least ``min_share`` of all pages seen: a quote repeated in two
     stories stays. Memory is bounded by ``max_blocks`` tracked hashes (the rarest
     are evicted first) and ``max_pages`` remembered page keys.
+
+    ``keys`` (each block's ``block_key``) may come with the blocks: the crawl's
+    workers hash each block once, so the reactor neither observes nor filters
+    by hashing again.
     """
 
     def __init__(
@@ -60,7 +68,9 @@ class SiteProfile:
     def total_pages(self) -> int:
         return self._total_pages
 
-    def observe(self, page_key: str, blocks: Sequence[str]) -> None:
+    def observe(
+        self, page_key: str, blocks: Sequence[str], keys: Sequence[str] | None = None
+    ) -> None:
         """Count the blocks of one page; a page already observed is ignored."""
         page = hashlib.blake2b(page_key.encode(), digest_size=8).hexdigest()
         if page in self._pages:
@@ -69,20 +79,22 @@ class SiteProfile:
         self._total_pages += 1
         if len(self._pages) > self.max_pages:
             del self._pages[next(iter(self._pages))]
-        for key in {block_key(b) for b in blocks if b.strip()}:
+        pairs = zip(blocks, block_keys(blocks) if keys is None else keys, strict=True)
+        for key in {key for block, key in pairs if block.strip()}:
             self._counts[key] = self._counts.get(key, 0) + 1
         if len(self._counts) > self.max_blocks:
             self._evict()
 
-    def is_boilerplate(self, block: str) -> bool:
-        count = self._counts.get(block_key(block), 0)
+    def is_boilerplate(self, block: str, key: str | None = None) -> bool:
+        count = self._counts.get(block_key(block) if key is None else key, 0)
         if count < self.min_pages or self._total_pages == 0:
             return False
         return count / self._total_pages >= self.min_share and not is_keeper(block)
 
-    def filter(self, blocks: Sequence[str]) -> list[str]:
+    def filter(self, blocks: Sequence[str], keys: Sequence[str] | None = None) -> list[str]:
         """The blocks that are not learned boilerplate, in order."""
-        return [b for b in blocks if not self.is_boilerplate(b)]
+        pairs = zip(blocks, block_keys(blocks) if keys is None else keys, strict=True)
+        return [block for block, key in pairs if not self.is_boilerplate(block, key)]
 
     def _evict(self) -> None:
         # Drop the rarest hashes (oldest first among equals) down to 90 % of the cap:
