@@ -33,7 +33,7 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from bigsite import BigSiteHandler, BigSiteServer  # noqa: E402
 
-from newsvault.distributed import enqueue_sources  # noqa: E402
+from newsvault.fleet import enqueue_sources  # noqa: E402
 from storage.redisstate import RedisKeys  # noqa: E402
 from tests.redis_fixtures import RedisServer  # noqa: E402
 

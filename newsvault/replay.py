@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pipelines.extraction import REPLAY_COLLECTION
+from pipelines.replaypath import REPLAY_COLLECTION
 from storage.base import Store
 from storage.cache import ObjectCache
 from storage.keys import parse_dated_key

@@ -24,7 +24,7 @@ from redis.exceptions import RedisError
 
 from newsvault import app
 from newsvault.config import Config
-from newsvault.distributed import enqueue_sources
+from newsvault.fleet import enqueue_sources
 from newsvault.locks import SourceBusy, SourceLock
 from newsvault.metrics import CrawlMetrics
 from newsvault.scheduler_history import RunHistory, history_path

@@ -55,6 +55,8 @@ DEFAULTS: dict[str, Any] = {
         "spiders.offsite.CountingOffsiteMiddleware": 50,
         "spiders.robots.StrictRobotsTxtMiddleware": 100,
         "spiders.conditional.ConditionalRequestMiddleware": 560,
+        "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+        "spiders.metarefresh.HeadMetaRefreshMiddleware": 580,
     },
     "EXTENSIONS": {
         "scrapy.extensions.telnet.TelnetConsole": None,

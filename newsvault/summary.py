@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.table import Table
 
-from newsvault.crawl import CrawlResult
+if TYPE_CHECKING:
+    from newsvault.crawl import CrawlResult
 
 
 def _sum(stats: dict[str, Any], prefix: str) -> int:

@@ -16,7 +16,7 @@ from redis.exceptions import RedisError
 
 from newsvault.config import Config, Source
 from newsvault.crawl import CrawlResult, run_crawl
-from newsvault.distributed import DEFAULT_LEASE_S, distributed_settings
+from newsvault.fleet import DEFAULT_LEASE_S, distributed_settings
 from spiders.distributed import DistributedNewsSpider
 from storage.redisstate import Outage, connect
 

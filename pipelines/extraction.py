@@ -22,6 +22,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from pipelines import workerpool
 from pipelines.cleaning import CleaningRules, Extraction, extract, extractor_version
+from pipelines.replaypath import replay_path
 from spiders.items import ArticlePage
 
 logger = logging.getLogger(__name__)
@@ -60,15 +61,6 @@ def provenance(rules: CleaningRules) -> dict[str, str]:
     """The extractor block of a record; the rules hash JSON-encodes every phrase
     pattern, too much to redo for each page on the reactor thread."""
     return {"name": "newsvault", "version": extractor_version(), "config_hash": rules.config_hash()}
-
-
-REPLAY_COLLECTION = "newsvault"
-
-
-def replay_path(warc_date: str, url: str) -> str:
-    """Where ``newsvault replay`` shows this capture: ``/<collection>/<timestamp>/<url>``."""
-    digits = "".join(ch for ch in warc_date if ch.isdigit())[:14]
-    return f"/{REPLAY_COLLECTION}/{digits}/{url}"
 
 
 def build_record(page: ArticlePage, ex: Extraction, rules: CleaningRules) -> dict[str, Any]:

@@ -10,7 +10,6 @@ they hold are not fetched again.
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import re
@@ -19,10 +18,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from isal import igzip
+
 from pipelines.cleaning import SiteProfile
 
-# zlib's default: level 9 costs about twice the CPU for files a few percent smaller.
-GZIP_LEVEL = 6
+# ISA-L level 3: a batch of 500 news articles compresses in 20 ms instead of zlib
+# level 6's 370 ms, on the reactor thread, for a file about 14 % larger.
+GZIP_LEVEL = 3
 
 
 @dataclass
@@ -54,7 +56,7 @@ def finalise_batch(
     tmp = final.with_name(final.name + ".open")
     with (
         raw.open(encoding="utf-8") as src,
-        gzip.open(tmp, "wt", encoding="utf-8", compresslevel=GZIP_LEVEL) as out,
+        igzip.open(tmp, "wt", encoding="utf-8", compresslevel=GZIP_LEVEL) as out,  # type: ignore[no-untyped-call]
     ):
         for line in src:
             if not line.endswith("\n"):

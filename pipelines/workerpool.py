@@ -11,6 +11,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from pebble import ProcessPool
 
@@ -48,3 +50,13 @@ def release() -> None:
             _pool.join(timeout=30)
             _pool = None
             _users = 0
+
+
+@contextmanager
+def started(workers: int) -> Iterator[ProcessPool]:
+    """Hold the pool open around a crawl, so its workers start before the crawl does."""
+    pool = acquire(workers)
+    try:
+        yield pool
+    finally:
+        release()

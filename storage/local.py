@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
 from collections.abc import Iterator
@@ -14,9 +15,11 @@ from storage.keys import safe_key
 class FileStore:
     """A directory laid out exactly like the bucket.
 
-    Objects appear under their final name only when complete: they are copied
-    to a temporary name, flushed, then hard-linked into place, which fails
-    instead of overwriting when another writer got there first.
+    Objects appear under their final name only when complete, through a hard
+    link, which fails instead of overwriting when another writer got there
+    first. A spooled file on the same filesystem is linked as it is (a
+    gigabyte WARC is not copied); from elsewhere it is copied to a temporary
+    name and flushed first.
     """
 
     def __init__(self, root: Path) -> None:
@@ -31,6 +34,17 @@ class FileStore:
         if final.exists():
             return self._same(key, final, sha256)
         final.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(path, final)
+        except FileExistsError:
+            return self._same(key, final, sha256)
+        except OSError as exc:
+            if exc.errno not in (errno.EXDEV, errno.EPERM, errno.EMLINK, errno.ENOTSUP):
+                raise
+        else:
+            with final.open("rb") as fh:
+                os.fsync(fh.fileno())
+            return True
         tmp = final.with_name(f".{final.name}.{os.getpid()}.partial")
         shutil.copyfile(path, tmp)
         with tmp.open("rb+") as fh:

@@ -20,7 +20,7 @@ import pytest
 from scrapy import Request, Spider
 from scrapy.utils.test import get_crawler
 
-from newsvault.distributed import distributed_settings, enqueue_sources
+from newsvault.fleet import distributed_settings, enqueue_sources
 from storage.redisstate import RedisArchivedSet, RedisKeys, worker_key
 from tests.conftest import run_cli, write_config
 from tests.redis_fixtures import BigSite, RedisServer, start_big_site

@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 
 from newsvault import app
-from newsvault.crawl import run_crawl
 from newsvault.locks import SourceBusy
 from newsvault.summary import print_summary
+from pipelines import workerpool
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -28,13 +28,17 @@ def run(args: argparse.Namespace) -> int:
     config = app.load(args)
     sources = app.chosen_sources(config, args)
     app.archive_for_writing(config)  # a misconfigured store stops here, before any fetch
-    try:
-        result = run_crawl(
-            config, sources, refetch=args.refetch, publish_output=not args.no_publish
-        )
-    except SourceBusy as exc:
-        print(f"newsvault crawl: {exc}")
-        return 1
+    # The extraction workers start first and load the cleaner while Scrapy is imported.
+    with workerpool.started(config.crawl.extract_workers):
+        from newsvault.crawl import run_crawl
+
+        try:
+            result = run_crawl(
+                config, sources, refetch=args.refetch, publish_output=not args.no_publish
+            )
+        except SourceBusy as exc:
+            print(f"newsvault crawl: {exc}")
+            return 1
     print_summary(result)
     if args.no_publish:
         return 0 if all(r.reason == "finished" for r in result.sources) else 1

@@ -9,7 +9,6 @@ import sys
 
 from newsvault import app
 from newsvault.config import Config, Source
-from newsvault.crawl import run_crawl
 from newsvault.demosite.server import SiteServer
 from newsvault.demosite.site import build_site
 from newsvault.summary import print_summary
@@ -53,6 +52,8 @@ def run(args: argparse.Namespace) -> int:
     host = server.base_url.removeprefix("http://")
     config = demo_config(args, server.base_url, host)
     print(f"demo site at {server.base_url}, archiving into {config.storage_url}", file=sys.stderr)
+    from newsvault.crawl import run_crawl  # Scrapy: imported by the commands that crawl
+
     try:
         result = run_crawl(config, [config.sources["demo"]])
     finally:

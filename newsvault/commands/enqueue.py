@@ -9,7 +9,7 @@ import sys
 from redis.exceptions import RedisError
 
 from newsvault import app
-from newsvault.distributed import enqueue_sources, resolve_redis_url
+from newsvault.fleet import enqueue_sources, resolve_redis_url
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

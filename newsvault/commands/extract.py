@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from newsvault import app
-from pipelines.cleaning import CleaningRules, SiteProfile, extract, extractor_version
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -22,6 +21,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    # The cleaner (trafilatura) loads only for the commands that clean.
+    from pipelines.cleaning import CleaningRules, SiteProfile, extract, extractor_version
+
     rules = CleaningRules()
     profile = SiteProfile()
     if args.source:

@@ -9,7 +9,6 @@ from datetime import date
 from rich.progress import Progress
 
 from newsvault import app
-from newsvault.reextract import Reextractor, Window
 from storage.cache import ObjectCache
 from storage.spool import publish
 
@@ -26,6 +25,9 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    # The cleaner (trafilatura) loads only for the commands that clean.
+    from newsvault.reextract import Reextractor, Window
+
     config = app.load(args)
     names = args.source or sorted(config.sources)
     sources = [config.source(name) for name in names]

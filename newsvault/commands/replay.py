@@ -13,7 +13,7 @@ from types import FrameType
 from newsvault import app
 from newsvault.pywb import PywbError, Wayback, add_warcs, find_pywb
 from newsvault.replay import COLLECTION, Selection, newest_articles, sync_collection
-from pipelines.extraction import replay_path
+from pipelines.replaypath import replay_path
 from storage.cache import ObjectCache
 
 

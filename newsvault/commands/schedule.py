@@ -13,7 +13,7 @@ from types import FrameType
 from typing import TYPE_CHECKING
 
 from newsvault import app
-from newsvault.distributed import resolve_redis_url
+from newsvault.fleet import resolve_redis_url
 
 if TYPE_CHECKING:
     from newsvault.metrics import CrawlMetrics

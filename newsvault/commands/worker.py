@@ -6,11 +6,10 @@ import argparse
 import os
 
 from newsvault import app
-from newsvault.distributed import DEFAULT_LEASE_S, default_worker_id, resolve_redis_url
-from newsvault.distributed import safe_worker_id as _safe_id
+from newsvault.fleet import DEFAULT_LEASE_S, default_worker_id, resolve_redis_url
+from newsvault.fleet import safe_worker_id as _safe_id
 from newsvault.locks import SourceBusy
 from newsvault.summary import print_summary
-from newsvault.worker import WorkerOptions, run_worker, worker_ok
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -59,6 +58,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     keys = list(dict.fromkeys(args.source)) or sorted(config.sources)
     sources = [config.source(k) for k in keys]
+    from newsvault.worker import WorkerOptions, run_worker, worker_ok  # Scrapy: only when crawling
+
     options = WorkerOptions(
         redis_url=redis_url,
         worker_id=_safe_id(args.worker_id) if args.worker_id else default_worker_id(),

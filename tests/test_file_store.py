@@ -1,0 +1,55 @@
+"""The ``file://`` store: hard links on one filesystem, copies across filesystems."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from storage.base import ConflictError, ObjectInfo
+from storage.local import FileStore
+
+KEY = "warc/demo/2026/01/02/a.warc.gz"
+
+
+def spooled(directory: Path, data: bytes) -> tuple[Path, str]:
+    path = directory / "spooled.warc.gz"
+    path.write_bytes(data)
+    return path, hashlib.sha256(data).hexdigest()
+
+
+def test_same_filesystem_links_without_copying(tmp_path: Path) -> None:
+    store = FileStore(tmp_path / "archive")
+    path, sha = spooled(tmp_path, b"record" * 1000)
+    assert store.put(KEY, path, sha) is True
+    final = tmp_path / "archive" / KEY
+    assert final.stat().st_ino == path.stat().st_ino, "one inode: the bytes were not copied"
+    assert store.exists(KEY) == ObjectInfo(key=KEY, size=6000, sha256=sha)
+    assert store.put(KEY, path, sha) is False, "the same object again is a no-op"
+    other, other_sha = spooled(tmp_path / "archive", b"different")
+    with pytest.raises(ConflictError):
+        store.put(KEY, other, other_sha)
+    assert final.read_bytes() == b"record" * 1000
+
+
+@pytest.fixture
+def other_filesystem(tmp_path: Path) -> Iterator[Path]:
+    shm = Path("/dev/shm")
+    if not shm.is_dir() or shm.stat().st_dev == tmp_path.stat().st_dev:
+        pytest.skip("needs /dev/shm on a filesystem of its own")  # present on Linux CI
+    with tempfile.TemporaryDirectory(dir=shm) as directory:
+        yield Path(directory)
+
+
+def test_other_filesystem_is_copied_whole(tmp_path: Path, other_filesystem: Path) -> None:
+    store = FileStore(tmp_path / "archive")
+    path, sha = spooled(other_filesystem, os.urandom(300_000))
+    assert store.put(KEY, path, sha) is True
+    final = tmp_path / "archive" / KEY
+    assert final.read_bytes() == path.read_bytes()
+    assert final.stat().st_dev != path.stat().st_dev
+    assert [p.name for p in final.parent.iterdir()] == ["a.warc.gz"], "no partial file left"
