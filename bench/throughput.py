@@ -31,6 +31,7 @@ import logging
 import os
 import re
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -312,7 +313,9 @@ def serve(pages: int) -> Iterator[tuple[str, int]]:
             proc.stdout.close()
 
 
-def bench(pages: int, work: Path, phases: str, out: Callable[[str], None]) -> list[Measure]:
+def bench(
+    pages: int, work: Path, phases: str, out: Callable[[str], None], round_: int = 0
+) -> list[Measure]:
     me = [sys.executable, str(Path(__file__).resolve())]
     results: list[Measure] = []
     with serve(pages) as (base, server):
@@ -323,7 +326,7 @@ def bench(pages: int, work: Path, phases: str, out: Callable[[str], None]) -> li
             argv = [*me, "--clean-only", str(pages)]
             results.append(run_phase("(b) clean, 1 process", pages, argv, server, work))
         if "c" in phases:
-            crawl = work / f"crawl-{pages}"
+            crawl = work / f"crawl-{pages}-{round_}"
             crawl.mkdir()
             hostport = base.removeprefix("http://")
             config = CONFIG.format(base=base, hostport=hostport, concurrency=CONCURRENCY)
@@ -333,6 +336,13 @@ def bench(pages: int, work: Path, phases: str, out: Callable[[str], None]) -> li
             records, warcs = count_output(crawl)
             out(f"  (c) published {records} text records in {warcs} WARC file(s)")
     return results
+
+
+def ratios(results: list[Measure]) -> dict[str, float]:
+    by = {m.name[:3]: m for m in results}
+    if "(c)" not in by:
+        return {}
+    return {f"c/{k[1]}": by["(c)"].rate / by[k].rate for k in ("(a)", "(b)") if k in by}
 
 
 def table(pages: int, results: list[Measure], out: Callable[[str], None]) -> None:
@@ -345,12 +355,9 @@ def table(pages: int, results: list[Measure], out: Callable[[str], None]) -> Non
             f"{1000 * m.cpu / max(m.pages, 1):>13.1f}"
             f"{1000 * m.main_cpu / max(m.pages, 1):>18.1f}{m.peak_rss_mb:>13.0f}"
         )
-    by = {m.name[:3]: m for m in results}
-    if "(c)" in by:
-        ratios = [
-            f"c/{k[1]} = {by['(c)'].rate / by[k].rate:.2f}" for k in ("(a)", "(b)") if k in by
-        ]
-        out("  " + "   ".join(ratios))
+    found = ratios(results)
+    if found:
+        out("  " + "   ".join(f"{k} = {v:.2f}" for k, v in found.items()))
 
 
 def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> int:
@@ -358,6 +365,13 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> i
     parser.add_argument("--pages", type=int, nargs="+", default=[1000, 10_000])
     parser.add_argument("--phases", default="abc", help="which of a, b, c to run")
     parser.add_argument("--workdir", type=Path, help="keep the crawl output here")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=1,
+        help="run the phases this many times, one after another, and print the median ratios"
+        " (a shared machine's speed drifts between phases)",
+    )
     parser.add_argument("--fetch-only", metavar="BASE", help=argparse.SUPPRESS)
     parser.add_argument("--clean-only", type=int, metavar="N", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -372,7 +386,15 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> i
         work.mkdir(parents=True, exist_ok=True)
         out(f"{os.cpu_count()} CPU(s); concurrency {CONCURRENCY}; pages ≥ 150 KB each")
         for pages in args.pages:
-            table(pages, bench(pages, work, args.phases, out), out)
+            found: dict[str, list[float]] = {}
+            for round_ in range(args.rounds):
+                results = bench(pages, work, args.phases, out, round_)
+                table(pages, results, out)
+                for key, value in ratios(results).items():
+                    found.setdefault(key, []).append(value)
+            if args.rounds > 1 and found:
+                medians = "   ".join(f"{k} = {statistics.median(v):.2f}" for k, v in found.items())
+                out(f"N = {pages:,}, median of {args.rounds} rounds: {medians}")
     return 0
 
 
