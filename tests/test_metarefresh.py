@@ -45,3 +45,17 @@ def test_small_pages_take_scrapys_own_path() -> None:
     assert isinstance(result, Request) and result.url.endswith("/new-home/")
     plain = page(b"", 100)
     assert middleware().process_response(Request(URL), plain) is plain
+
+
+def test_utf16_page_is_still_searched() -> None:
+    html = "<html><head>" + REFRESH.decode() + "</head><body>" + "x" * 20_000 + "</body></html>"
+    response = HtmlResponse(
+        URL, body=html.encode("utf-16"), headers={"Content-Type": "text/html; charset=utf-16"}
+    )
+    result = middleware().process_response(Request(URL), response)
+    assert isinstance(result, Request) and result.url.endswith("/new-home/")
+
+
+def test_refresh_in_upper_case_is_found() -> None:
+    result = middleware().process_response(Request(URL), page(REFRESH.upper(), 200_000))
+    assert isinstance(result, Request)
