@@ -6,6 +6,7 @@ on a shared machine are too noisy for a test.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -18,7 +19,12 @@ sys.path.insert(0, str(REPO / "bench"))
 
 import bigsite  # noqa: E402
 
-PHASES = {"(a) fetch only", "(b) clean, 1 process", "(c) newsvault crawl"}
+PHASES = {
+    "(a) fetch only",
+    "(b) clean, 1 process",
+    f"(d) clean, {os.cpu_count()} procs",
+    "(c) newsvault crawl",
+}
 
 
 def rows(report: str) -> dict[str, list[float]]:
@@ -69,6 +75,7 @@ def test_prints_one_row_per_phase_with_positive_numbers(report: str) -> None:
 
 def test_reports_ratios_and_what_the_crawl_published(report: str) -> None:
     assert "N = 30" in report
-    assert re.search(r"c/a = \d+\.\d\d\s+c/b = \d+\.\d\d", report)
+    assert re.search(r"c/a = \d+\.\d\d\s+c/b = \d+\.\d\d\s+c/d = \d+\.\d\d", report)
+    assert re.search(r"d/b = \d+\.\d\d", report)
     published = re.search(r"\(c\) published (\d+) text records", report)
     assert published and int(published.group(1)) == 30
