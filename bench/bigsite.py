@@ -273,6 +273,36 @@ def sitemap(base: str, pages: int) -> bytes:
     ).encode()
 
 
+CRAWL_CONFIG = """
+[storage]
+url = "file://{archive}"
+[state]
+dir = "state"
+[crawl]
+download_delay = 0.0
+autothrottle = false
+concurrent_requests = {concurrency}
+concurrent_requests_per_domain = {concurrency}
+user_agent = "newsvault-bench"
+allow_private_hosts = ["{hostport}"]
+{extra}
+[sources.big]
+name = "Big News"
+feeds = ["{base}/rss.xml"]
+sitemaps = ["{base}/sitemap.xml"]
+allowed_domains = ["127.0.0.1"]
+article_pattern = '/news/\\d{{4}}/\\d{{2}}/\\d{{2}}/'
+"""
+
+
+def crawl_config(base: str, concurrency: int, archive: object = "archive", extra: str = "") -> str:
+    """A newsvault config crawling this site as fast as it serves; ``extra``: more [crawl] keys."""
+    hostport = base.removeprefix("http://")
+    return CRAWL_CONFIG.format(
+        base=base, hostport=hostport, concurrency=concurrency, archive=archive, extra=extra
+    )
+
+
 def page_index(path: str) -> int | None:
     if not path.startswith("/news/") or "/story-" not in path:
         return None

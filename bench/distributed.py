@@ -31,32 +31,11 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
-from bigsite import BigSiteHandler, BigSiteServer  # noqa: E402
+from bigsite import BigSiteHandler, BigSiteServer, crawl_config  # noqa: E402
 
 from newsvault.fleet import enqueue_sources  # noqa: E402
 from storage.redisstate import RedisKeys  # noqa: E402
 from tests.redis_fixtures import RedisServer  # noqa: E402
-
-CONFIG = """
-[storage]
-url = "file://{archive}"
-[state]
-dir = "state"
-[crawl]
-download_delay = 0.0
-autothrottle = false
-concurrent_requests = {concurrency}
-concurrent_requests_per_domain = {concurrency}
-user_agent = "newsvault-bench"
-allow_private_hosts = ["{hostport}"]
-extract_workers = 1
-[sources.big]
-name = "Big News"
-feeds = ["{base}/rss.xml"]
-sitemaps = ["{base}/sitemap.xml"]
-allowed_domains = ["127.0.0.1"]
-article_pattern = '/news/\\d{{4}}/\\d{{2}}/\\d{{2}}/'
-"""
 
 
 class CountingHandler(BigSiteHandler):
@@ -93,15 +72,12 @@ def run(workers: int, pages: int, concurrency: int, site: Any, tmp: Path) -> dic
     server = RedisServer(root / "redis")
     server.start()
     base = f"http://127.0.0.1:{site.server_address[1]}"
-    hostport = base.removeprefix("http://")
     procs = []
     for n in range(workers):
         work = root / f"worker{n}"
         work.mkdir(parents=True)
         (work / "newsvault.toml").write_text(
-            CONFIG.format(
-                archive=root / "archive", concurrency=concurrency, hostport=hostport, base=base
-            )
+            crawl_config(base, concurrency, root / "archive", extra="extract_workers = 1")
         )
         argv = [sys.executable, "-m", "newsvault", "-q", "--config", "newsvault.toml", "worker"]
         argv += ["--worker-id", f"bench{n}", "--max-idle", "5"]

@@ -299,27 +299,6 @@ def clean_only(pages: int) -> int:
     return 0
 
 
-CONFIG = """
-[storage]
-url = "file://archive"
-[state]
-dir = "state"
-[crawl]
-download_delay = 0.0
-autothrottle = false
-concurrent_requests = {concurrency}
-concurrent_requests_per_domain = {concurrency}
-user_agent = "newsvault-bench"
-allow_private_hosts = ["{hostport}"]
-[sources.big]
-name = "Big News"
-feeds = ["{base}/rss.xml"]
-sitemaps = ["{base}/sitemap.xml"]
-allowed_domains = ["127.0.0.1"]
-article_pattern = '/news/\\d{{4}}/\\d{{2}}/\\d{{2}}/'
-"""
-
-
 def count_output(work: Path) -> tuple[int, int]:
     """(text records, WARC files) published by phase (c), as a sanity check."""
     records = 0
@@ -355,6 +334,8 @@ def serve(pages: int) -> Iterator[tuple[str, int]]:
 def bench(
     pages: int, work: Path, phases: str, out: Callable[[str], None], round_: int = 0
 ) -> list[Measure]:
+    import bigsite
+
     me = [sys.executable, str(Path(__file__).resolve())]
     results: list[Measure] = []
     with serve(pages) as (base, server):
@@ -371,8 +352,7 @@ def bench(
         if "c" in phases:
             crawl = work / f"crawl-{pages}-{round_}"
             crawl.mkdir()
-            hostport = base.removeprefix("http://")
-            config = CONFIG.format(base=base, hostport=hostport, concurrency=CONCURRENCY)
+            config = bigsite.crawl_config(base, CONCURRENCY)
             (crawl / "newsvault.toml").write_text(config)
             argv = [sys.executable, "-m", "newsvault", "--config", "newsvault.toml", "crawl", "big"]
             results.append(run_phase("(c) newsvault crawl", pages, argv, server, crawl))

@@ -43,18 +43,20 @@ def _publish(final: Path, write: Callable[[TextIO], object]) -> Path:
     return final
 
 
+def index_by_reading(warc: Path, out: TextIO) -> None:
+    """cdxj-indexer over the file itself: salvage's index, and the reference
+    ``newsvault verify`` holds every stored index to."""
+    # Imported here: cdxj-indexer pulls in pkg_resources, a tenth of a second.
+    from cdxj_indexer.main import CDXJIndexer
+
+    CDXJIndexer(
+        output=out, inputs=[str(warc)], sort=True, post_append=True, filename=warc.name
+    ).process_all()
+
+
 def write_cdxj(warc: Path) -> Path:
     """Index one WARC by reading it; the index appears under its final name when complete."""
-
-    def index(out: TextIO) -> None:
-        # Imported here: cdxj-indexer pulls in pkg_resources, a tenth of a second.
-        from cdxj_indexer.main import CDXJIndexer
-
-        CDXJIndexer(
-            output=out, inputs=[str(warc)], sort=True, post_append=True, filename=warc.name
-        ).process_all()
-
-    return _publish(cdxj_path(warc), index)
+    return _publish(cdxj_path(warc), lambda out: index_by_reading(warc, out))
 
 
 def _mime(record: ArcWarcRecord) -> str | None:

@@ -19,6 +19,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from pipelines import warcbrotli
+from pipelines.warcindex import index_by_reading
 
 # The index must be rebuilt exactly as write_cdxj builds it, brotli records included.
 warcbrotli.install()
@@ -77,13 +78,8 @@ def gzip_members(path: Path) -> Iterator[Member]:
 
 def expected_cdxj(path: Path) -> str:
     """The index cdxj-indexer writes for this file (as ``write_cdxj`` calls it)."""
-    # Imported here: cdxj-indexer pulls in pkg_resources, a tenth of a second.
-    from cdxj_indexer.main import CDXJIndexer
-
     out = io.StringIO()
-    CDXJIndexer(
-        output=out, inputs=[str(path)], sort=True, post_append=True, filename=path.name
-    ).process_all()
+    index_by_reading(path, out)
     return out.getvalue()
 
 
