@@ -21,7 +21,9 @@ RSS is the largest sum of resident memory over the tree, sampled from /proc
 every 200 ms (pages shared between processes count once per process). "main
 CPU" is the phase's own process alone (for (c): the reactor, without the
 extraction workers), read from /proc up to 200 ms before it exits. The site's
-server process is not counted in any phase.
+server process is not counted in any phase; "site CPU" shows what it spent
+serving the phase, on the same cores. The site renders every page before the
+phases start, so serving takes little of the CPU the phases share.
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ class Measure:
     cpu: float
     peak_rss_mb: float
     main_cpu: float = 0.0
+    site_cpu: float = 0.0
 
     @property
     def rate(self) -> float:
@@ -182,11 +185,12 @@ def run_phase(name: str, pages: int, argv: list[str], server: int, cwd: Path) ->
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(REPO), os.environ.get("PYTHONPATH", "")]),
     }
-    cpu0, started = children_cpu(), time.perf_counter()
+    cpu0, site0, started = children_cpu(), cpu_seconds(server), time.perf_counter()
     proc = subprocess.Popen(argv, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     with TreeSampler(proc.pid, exclude={os.getpid(), server}) as sampler:
         out, err = proc.communicate()
     wall = time.perf_counter() - started
+    site_cpu = cpu_seconds(server) - site0
     reap_orphans(keep={server})
     cpu = children_cpu() - cpu0
     if proc.returncode != 0:
@@ -200,6 +204,7 @@ def run_phase(name: str, pages: int, argv: list[str], server: int, cwd: Path) ->
         float(report.get("cpu", cpu)),
         sampler.peak / 2**20,
         sampler.root_cpu,
+        site_cpu,
     )
 
 
@@ -314,7 +319,7 @@ def count_output(work: Path) -> tuple[int, int]:
 @contextmanager
 def serve(pages: int) -> Iterator[tuple[str, int]]:
     proc = subprocess.Popen(
-        [sys.executable, str(REPO / "bench" / "bigsite.py"), "--pages", str(pages)],
+        [sys.executable, str(REPO / "bench" / "bigsite.py"), "--pages", str(pages), "--prerender"],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -374,12 +379,13 @@ def ratios(results: list[Measure]) -> dict[str, float]:
 def table(pages: int, results: list[Measure], out: Callable[[str], None]) -> None:
     out(f"N = {pages:,}")
     head = f"  {'phase':<22}{'pages':>7}{'wall s':>9}{'pages/s':>9}{'CPU s':>9}"
-    out(head + f"{'CPU ms/page':>13}{'main CPU ms/page':>18}{'peak RSS MB':>13}")
+    out(head + f"{'CPU ms/page':>13}{'main CPU ms/page':>18}{'peak RSS MB':>13}{'site CPU s':>12}")
     for m in results:
         out(
             f"  {m.name:<22}{m.pages:>7}{m.wall:>9.1f}{m.rate:>9.1f}{m.cpu:>9.1f}"
             f"{1000 * m.cpu / max(m.pages, 1):>13.1f}"
             f"{1000 * m.main_cpu / max(m.pages, 1):>18.1f}{m.peak_rss_mb:>13.0f}"
+            f"{m.site_cpu:>12.1f}"
         )
     found = ratios(results)
     if found:

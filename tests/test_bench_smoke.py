@@ -43,6 +43,11 @@ def test_pages_are_large_deterministic_and_served_in_the_sitemap() -> None:
     assert len(first) >= bigsite.MIN_PAGE_BYTES
     assert bigsite.page_index(bigsite.article_path(7)) == 7
     assert bigsite.article_path(7).encode() in bigsite.sitemap("", 10)
+    server = bigsite.BigSiteServer(10, prerender=True)
+    try:
+        assert server.rendered[7] == first
+    finally:
+        server.server_close()
 
 
 @pytest.fixture(scope="module")
@@ -63,13 +68,14 @@ def report(tmp_path_factory: pytest.TempPathFactory) -> str:
 def test_prints_one_row_per_phase_with_positive_numbers(report: str) -> None:
     found = rows(report)
     assert set(found) == PHASES
-    for name, (pages, wall, rate, cpu, per_page, main_per_page, rss) in found.items():
+    for name, (pages, wall, rate, cpu, per_page, main_per_page, rss, site) in found.items():
         assert pages == 30, name
         assert min(wall, rate, cpu, per_page, rss) > 0, name
         assert main_per_page >= 0, name
+        assert site >= 0, name
     # the crawl's reactor process is part of its tree (the cleaning loop's own
     # process also builds the pages, which its timed CPU leaves out)
-    _, _, _, _, per_page, main_per_page, _ = found["(c) newsvault crawl"]
+    _, _, _, _, per_page, main_per_page, _, _ = found["(c) newsvault crawl"]
     assert main_per_page <= per_page * 1.05
 
 
