@@ -8,11 +8,12 @@ from an earlier run that could not publish go out first.
 
 from __future__ import annotations
 
+import gc
 import logging
 import secrets
 import shutil
-from collections.abc import Callable
-from contextlib import ExitStack
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -83,6 +84,29 @@ def spool_profile(spool: Spool, source: str, run_id: str, local: Path) -> None:
         shutil.copyfile(local, spool.path_for(profile_key(source, run_id)))
 
 
+@contextmanager
+def quiet_collector() -> Iterator[None]:
+    """Fewer, cheaper garbage collections while the reactor runs.
+
+    Scrapy, Twisted and the config live as long as the crawl: frozen, they are
+    not rescanned by every full collection. Each page allocates thousands of
+    short-lived objects, and most are freed by reference counting before a
+    larger first generation is ever scanned. Together this took the collector
+    from about 8 % of the reactor's CPU to about 2 % (bench/README.md).
+    Garbage is collected before freezing, so none is kept for good, and the
+    collector is restored afterwards.
+    """
+    thresholds = gc.get_threshold()
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 20, 20)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
+        gc.unfreeze()
+
+
 def run_crawl(
     config: Config,
     sources: list[Source],
@@ -131,7 +155,8 @@ def run_crawl(
             crawler = Crawler(spider_cls, Settings(settings))
             process.crawl(crawler, source=source, refetch=refetch)
             crawlers.append((source, crawler, state_dir))
-        process.start()
+        with quiet_collector():
+            process.start()
         for source, crawler, state_dir in crawlers:
             assert crawler.stats is not None
             stats = crawler.stats.get_stats()
