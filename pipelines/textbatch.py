@@ -10,7 +10,6 @@ they hold are not fetched again.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Callable, Sequence
@@ -18,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import orjson
 from isal import igzip
 
 from pipelines.cleaning import SiteProfile
@@ -55,13 +55,13 @@ def finalise_batch(
     final.parent.mkdir(parents=True, exist_ok=True)
     tmp = final.with_name(final.name + ".open")
     with (
-        raw.open(encoding="utf-8") as src,
-        igzip.open(tmp, "wt", encoding="utf-8", compresslevel=GZIP_LEVEL) as out,  # type: ignore[no-untyped-call]
+        raw.open("rb") as src,
+        igzip.open(tmp, "wb", compresslevel=GZIP_LEVEL) as out,  # type: ignore[no-untyped-call]
     ):
         for line in src:
-            if not line.endswith("\n"):
+            if not line.endswith(b"\n"):
                 break  # the last line of a killed crawl's batch may be cut short
-            record = json.loads(line)
+            record = orjson.loads(line)
             # "_keys" is missing from batches written before the workers hashed blocks
             blocks = profile.filter(record.pop("_blocks"), record.pop("_keys", None))
             record["text"] = "\n".join(blocks)
@@ -70,7 +70,7 @@ def finalise_batch(
             if reason:
                 result.dropped[reason] = result.dropped.get(reason, 0) + 1
                 continue
-            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+            out.write(orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE))
             result.kept += 1
     if result.kept:
         with tmp.open("rb+") as fh:

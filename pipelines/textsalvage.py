@@ -65,9 +65,7 @@ def recover_text(
             RunLedger(spool, run_id, source).add(key, spool / key, records=result.kept)
         state = CrawlState(state_path)
         try:
-            for url in result.urls:
-                if url not in lost:
-                    state.mark_archived(url)
+            state.mark_archived(*(url for url in result.urls if url not in lost))
         finally:
             state.close()
         raw.unlink()

@@ -10,12 +10,13 @@ final name, and their URLs marked as archived.
 
 from __future__ import annotations
 
-import json
 import logging
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, Self
 
+import orjson
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 
@@ -26,6 +27,8 @@ from storage.runledger import RunLedger
 from storage.state import open_archived_set
 
 logger = logging.getLogger(__name__)
+
+PROFILE_SAVE_INTERVAL_S = 60.0
 
 
 class TextWriterPipeline:
@@ -48,7 +51,7 @@ class TextWriterPipeline:
         self.batch_size = batch_size
         self.ledger = RunLedger(spool, run_id, source)
         self.batch = 0
-        self._raw: IO[str] | None = None
+        self._raw: IO[bytes] | None = None
         self._raw_path: Path | None = None
         self._in_batch = 0
 
@@ -70,6 +73,7 @@ class TextWriterPipeline:
     def open_spider(self) -> None:
         self.state = open_archived_set(self.crawler.settings)
         self.profile = SiteProfile.load(self.profile_path)
+        self._profile_saved = time.monotonic()
 
     def _stat(self, key: str, count: int = 1) -> None:
         assert self.crawler.stats is not None
@@ -84,11 +88,11 @@ class TextWriterPipeline:
                 self.spool / ".text" / f"{self.run_id}-{self.source}-{self.batch:04d}.jsonl"
             )
             self._raw_path.parent.mkdir(parents=True, exist_ok=True)
-            self._raw = self._raw_path.open("w", encoding="utf-8")
+            self._raw = self._raw_path.open("wb")
         # "text" is rebuilt from the filtered blocks at finalisation: not stored twice
         # (left empty, not removed, so the published records keep their key order)
         raw = {**item, "text": ""}
-        self._raw.write(json.dumps(raw, ensure_ascii=False) + "\n")
+        self._raw.write(orjson.dumps(raw, option=orjson.OPT_APPEND_NEWLINE))
         # Flushed per record: after a crash, salvage finalises every complete line,
         # so only the articles in flight are fetched again.
         self._raw.flush()
@@ -108,15 +112,22 @@ class TextWriterPipeline:
             self.ledger.add(key, final, records=result.kept)
         for why, count in result.dropped.items():
             self._stat(f"dropped/{why}", count)
-        for url in result.urls:
-            self.state.mark_archived(url)
+        self.state.mark_archived(*result.urls)
         self._stat("records", result.kept)
         self._raw_path.unlink()
         self._raw, self._raw_path, self._in_batch = None, None, 0
         self.batch += 1
+        # The profile is tens of thousands of counts by now; saving it costs more
+        # than finalising a batch, so a long crawl saves it once a minute (and at
+        # the end). A crash loses at most that minute of learning, never records.
+        if time.monotonic() - self._profile_saved >= PROFILE_SAVE_INTERVAL_S:
+            self._save_profile()
+
+    def _save_profile(self) -> None:
         self.profile.save(self.profile_path)
+        self._profile_saved = time.monotonic()
 
     def close_spider(self) -> None:
         self._finalise()
-        self.profile.save(self.profile_path)
+        self._save_profile()
         self.state.close()

@@ -135,8 +135,10 @@ class RedisArchivedSet:
             return url in self._unsaved
         return not (max_age_s > 0 and time.time() - float(value) > max_age_s)
 
-    def mark_archived(self, url: str) -> None:
-        self._unsaved[url] = time.time()
+    def mark_archived(self, *urls: str) -> None:
+        """Mark URLs archived, all in one round trip."""
+        now = time.time()
+        self._unsaved.update(dict.fromkeys(urls, now))
         self._save()
 
     def _save(self) -> bool:
