@@ -1,0 +1,52 @@
+"""The extraction pool: started ahead of the first page, workers tuned for it."""
+
+from __future__ import annotations
+
+import gc
+import os
+import time
+from pathlib import Path
+
+from pipelines import workerpool
+
+
+def _descendants() -> set[int]:
+    """Live processes below this one (workers are the forkserver's children)."""
+    parent = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_bytes()
+        except OSError:
+            continue
+        fields = stat.rsplit(b")", 1)[1].split()
+        if fields[0] != b"Z":
+            parent[int(entry.name)] = int(fields[1])
+    found, todo = set(), [os.getpid()]
+    while todo:
+        pid = todo.pop()
+        kids = [child for child, ppid in parent.items() if ppid == pid]
+        found.update(kids)
+        todo.extend(kids)
+    return found
+
+
+def test_pool_starts_its_processes_before_any_task() -> None:
+    before = _descendants()
+    with workerpool.started(1):
+        deadline = time.monotonic() + 20
+        while not (_descendants() - before) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _descendants() - before, "no worker started without a task"
+
+
+def _worker_gc() -> tuple[int, int]:
+    return gc.get_freeze_count(), gc.get_threshold()[0]
+
+
+def test_workers_freeze_what_they_inherit_and_collect_less_often() -> None:
+    with workerpool.started(1) as pool:
+        frozen, threshold = pool.schedule(_worker_gc).result(timeout=60)
+    assert frozen > 10_000  # the cleaner and its libraries, loaded by the forkserver
+    assert threshold > gc.get_threshold()[0]
