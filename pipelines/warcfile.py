@@ -8,6 +8,7 @@ seek to any record with one ranged read.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from collections.abc import Callable
@@ -75,6 +76,10 @@ class RollingWarcWriter:
         self._fh: FileIO | None = None
         self.records_in_file = 0
         self.index = CdxjBuilder()
+        self._sha256 = hashlib.sha256()
+        # of the file closed last: its digest, kept while writing, and its index lines
+        self.closed_sha256 = ""
+        self.closed_index_lines = 0
 
     def record_builder(self) -> WARCWriter:
         """A writer used only to build records (digests, headers)."""
@@ -95,6 +100,7 @@ class RollingWarcWriter:
         self.path = directory / (name + OPEN_SUFFIX)
         # Unbuffered: after a failed write nothing is left in a buffer to land later.
         self._fh = FileIO(self.path, "xb")
+        self._sha256 = hashlib.sha256()
         self.records_in_file = 0
         info = self.record_builder().create_warcinfo_record(name, self.warcinfo)
         self._append([self._member(info)])
@@ -105,7 +111,8 @@ class RollingWarcWriter:
         """Append whole members, or nothing: a failed write (disk full) is cut off."""
         assert self._fh is not None
         start = self._fh.tell()
-        data = memoryview(b"".join(members))
+        payload = b"".join(members)
+        data = memoryview(payload)
         try:
             while data:
                 written = self._fh.write(data)
@@ -114,6 +121,7 @@ class RollingWarcWriter:
             os.ftruncate(self._fh.fileno(), start)
             self._fh.seek(start)
             raise
+        self._sha256.update(payload)
 
     def write(self, records: list[ArcWarcRecord]) -> list[RecordLocation]:
         """Write records together in one file; returns where each one landed.
@@ -155,6 +163,8 @@ class RollingWarcWriter:
         self._fh = None
         self.path = None
         logger.info("closed %s (%d records)", final.name, self.records_in_file)
+        self.closed_sha256 = self._sha256.hexdigest()
+        self.closed_index_lines = len(self.index.lines)
         try:
             self.index.write(final)
         except OSError:

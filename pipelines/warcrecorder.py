@@ -27,7 +27,7 @@ from scrapy.utils.defer import deferred_from_coro
 from newsvault import __version__
 from pipelines.httpheaders import request_headers, response_headers
 from pipelines.warcfile import RollingWarcWriter, warcinfo_fields
-from pipelines.warcindex import cdxj_path, count_lines
+from pipelines.warcindex import cdxj_path
 from storage.keys import safe_component, warc_key
 from storage.runledger import RunLedger
 from storage.state import Capture, CrawlState
@@ -116,13 +116,18 @@ class WarcRecorderExtension:
 
     def _closed_file(self, path: Path) -> None:
         # Per-file counts let `newsvault verify` check each file on its own.
+        writer = self.writer
         self.ledger.add(
-            path.relative_to(self.spool).as_posix(), path, records=self.writer.records_in_file
+            path.relative_to(self.spool).as_posix(),
+            path,
+            sha256=writer.closed_sha256,
+            records=writer.records_in_file,
         )
         index = cdxj_path(path)
         if not index.exists():
             return  # the writer logged why; `newsvault verify` reports it
-        self.ledger.add(index.relative_to(self.spool).as_posix(), index, records=count_lines(index))
+        key = index.relative_to(self.spool).as_posix()
+        self.ledger.add(key, index, records=writer.closed_index_lines)
 
     def response_downloaded(self, response: Response, request: Request, spider: Spider) -> None:
         stats = self.crawler.stats

@@ -19,8 +19,11 @@ class RunLedger:
         self.path = spool / ".runs" / f"{run_id}-{source}.jsonl"
         self.path.parent.mkdir(parents=True, exist_ok=True)
 
-    def add(self, key: str, path: Path, **extra: object) -> None:
-        entry = {"key": key, "size": path.stat().st_size, "sha256": file_sha256(path), **extra}
+    def add(self, key: str, path: Path, sha256: str | None = None, **extra: object) -> None:
+        """``sha256``: the file's digest if the writer kept one as it wrote (a
+        gigabyte WARC is not read back for it)."""
+        digest = sha256 or file_sha256(path)
+        entry = {"key": key, "size": path.stat().st_size, "sha256": digest, **extra}
         with self.path.open("a", encoding="utf-8") as fh:
             fh.write(json.dumps(entry) + "\n")
             fh.flush()

@@ -25,8 +25,9 @@ from newsvault.demosite.server import SiteServer
 from newsvault.demosite.site import build_site
 from pipelines.httpheaders import request_headers, response_headers
 from pipelines.warcfile import RollingWarcWriter
-from pipelines.warcindex import cdxj_path
+from pipelines.warcindex import cdxj_path, count_lines
 from pipelines.warcverify import check_warc, gzip_members
+from storage.base import file_sha256
 
 DATA = Path(__file__).parent / "data"
 DATE = "2025-05-25T09:00:00.123456Z"
@@ -228,9 +229,13 @@ def test_round_trip_equals_served_bytes(
 
 def test_rotation_makes_several_well_formed_files(tmp_path: Path) -> None:
     closed: list[Path] = []
-    w = RollingWarcWriter(
-        lambda _: tmp_path, "nv", "test.host", 1000, {"software": "t"}, closed.append
-    )
+    digests: dict[Path, tuple[str, int]] = {}
+
+    def on_close(path: Path) -> None:
+        closed.append(path)
+        digests[path] = (w.closed_sha256, w.closed_index_lines)
+
+    w = RollingWarcWriter(lambda _: tmp_path, "nv", "test.host", 1000, {"software": "t"}, on_close)
     request, response = pinned_exchange()
     for n in range(6):
         w.write(exchange(w, request, response, (f"<urn:x:{n}a>", f"<urn:x:{n}b>")))
@@ -247,6 +252,8 @@ def test_rotation_makes_several_well_formed_files(tmp_path: Path) -> None:
         assert check.ok, check.problems
         with path.open("rb") as fh:
             assert next(iter(ArchiveIterator(fh))).rec_type == "warcinfo"
+        # kept while writing, so the run ledger need not read the file back
+        assert digests[path] == (file_sha256(path), count_lines(cdxj_path(path)))
 
 
 @pytest.mark.parametrize(("compressor", "level"), [("isal", None), ("isal", 0), ("zlib", 9)])
