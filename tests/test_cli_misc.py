@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from newsvault.cli import main
+from newsvault.cli import command_modules, main
 from newsvault.demosite.content import seed_articles
 from newsvault.demosite.site import build_site
 from newsvault.pull import UnsafePathError, inside
@@ -79,3 +81,24 @@ def test_source_selection_errors(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert main(["--config", str(config), "enqueue", "a"]) == 2
     assert "NEWSVAULT_REDIS_URL" in capsys.readouterr().err
     assert not (tmp_path / "archive").exists()
+
+
+def test_only_the_named_command_is_loaded() -> None:
+    everything = command_modules([])
+    assert {"crawl", "export_wacz", "status", "verify"} <= set(everything)
+    assert command_modules(["--config", "crawl.toml", "-v", "crawl", "big"]) == ["crawl"]
+    assert command_modules(["export-wacz", "--out", "x.wacz"]) == ["export_wacz"]
+    # help, no command or an unknown one: every command, so usage lists them all
+    assert command_modules(["--help"]) == everything
+    assert command_modules(["nope"]) == everything
+
+
+def test_a_fresh_interpreter_running_one_command_imports_no_other() -> None:
+    code = (
+        "import sys; from newsvault.cli import build_parser; build_parser(['status']);"
+        "print(' '.join(sorted(m for m in sys.modules if m.startswith('newsvault.commands.'))))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert out == ["newsvault.commands.status"]

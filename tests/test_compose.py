@@ -23,7 +23,7 @@ def services() -> dict[str, dict[str, Any]]:
 
 
 def subcommands() -> set[str]:
-    parser = build_parser()
+    parser = build_parser([])
     choices = parser._subparsers._group_actions[0].choices  # type: ignore[union-attr]
     return set(choices)
 
