@@ -8,7 +8,7 @@ import logging
 import os
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from pipelines.cleaning.cta import is_keeper
@@ -33,6 +33,11 @@ def block_key(block: str) -> str:
 
 def block_keys(blocks: Sequence[str]) -> list[str]:
     return [block_key(b) for b in blocks]
+
+
+def _keyed(blocks: Sequence[str], keys: Sequence[str] | None) -> Iterator[tuple[str, str]]:
+    """Each block with its key: the one given (hashed by a worker), else hashed here."""
+    return zip(blocks, block_keys(blocks) if keys is None else keys, strict=True)
 
 
 class SiteProfile:
@@ -79,8 +84,7 @@ class SiteProfile:
         self._total_pages += 1
         if len(self._pages) > self.max_pages:
             del self._pages[next(iter(self._pages))]
-        pairs = zip(blocks, block_keys(blocks) if keys is None else keys, strict=True)
-        for key in {key for block, key in pairs if block.strip()}:
+        for key in {key for block, key in _keyed(blocks, keys) if block.strip()}:
             self._counts[key] = self._counts.get(key, 0) + 1
         if len(self._counts) > self.max_blocks:
             self._evict()
@@ -93,8 +97,8 @@ class SiteProfile:
 
     def filter(self, blocks: Sequence[str], keys: Sequence[str] | None = None) -> list[str]:
         """The blocks that are not learned boilerplate, in order."""
-        pairs = zip(blocks, block_keys(blocks) if keys is None else keys, strict=True)
-        return [block for block, key in pairs if not self.is_boilerplate(block, key)]
+        keyed = _keyed(blocks, keys)
+        return [block for block, key in keyed if not self.is_boilerplate(block, key)]
 
     def _evict(self) -> None:
         # Drop the rarest hashes (oldest first among equals) down to 90 % of the cap:
@@ -147,7 +151,8 @@ class SiteProfile:
         fd, tmp = tempfile.mkstemp(prefix=path.name, suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as fh:
-                json.dump(self.to_dict(), fh, separators=(",", ":"))
+                # dumps, not dump: only the one-shot encoder is the C one (5x faster)
+                fh.write(json.dumps(self.to_dict(), separators=(",", ":")))
                 fh.flush()
                 os.fsync(fh.fileno())
             os.replace(tmp, path)
