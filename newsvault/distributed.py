@@ -17,7 +17,8 @@ from scrapy.utils.misc import load_object
 from scrapy.utils.request import request_from_dict
 from scrapy_redis.scheduler import Scheduler
 
-from storage.redisstate import InFlight, Outage, RedisKeys
+from storage.redisfrontier import Frontier
+from storage.redisstate import Outage, RedisKeys
 
 logger = logging.getLogger(__name__)
 
@@ -38,14 +39,16 @@ class ResilientRedisScheduler(Scheduler):  # type: ignore[misc]
 
     Requests scheduled while Redis is down wait in memory and go out when it
     returns; popping answers "nothing now" and "work pending" meanwhile, so the
-    engine neither stops nor spins. Every popped request is recorded in flight.
+    engine neither stops nor spins. Pushing and popping go through
+    :class:`~storage.redisfrontier.Frontier`, whose scripts lose nothing when a
+    reply is lost, and every popped request is recorded in flight.
     """
 
     crawler: Crawler
     df: Any  # scrapy-redis's RFPDupeFilter (untyped)
-    inflight: InFlight
+    frontier: Frontier
     outage: Outage
-    unsent: list[tuple[Request, bool]]
+    unsent: list[Request]
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -53,9 +56,8 @@ class ResilientRedisScheduler(Scheduler):  # type: ignore[misc]
         s = crawler.settings
         source = s["NEWSVAULT_SOURCE"]
         scheduler.crawler = crawler
-        scheduler.inflight = InFlight(scheduler.server, RedisKeys(source), s["NEWSVAULT_WORKER_ID"])
+        scheduler.frontier = Frontier(scheduler.server, RedisKeys(source), s["NEWSVAULT_WORKER_ID"])
         scheduler.outage = Outage(s["REDIS_URL"], f"request queue of {source}")
-        # (request, already through the dupefilter)
         scheduler.unsent = []
         return scheduler
 
@@ -77,29 +79,30 @@ class ResilientRedisScheduler(Scheduler):  # type: ignore[misc]
 
     def enqueue_request(self, request: Request) -> bool:
         if self.unsent and not self._send_unsent():
-            self.unsent.append((request, False))
+            self.unsent.append(request)
             return True
-        return self._send(request, checked=False)
+        return self._send(request)
 
-    def _send(self, request: Request, *, checked: bool) -> bool:
+    def _send(self, request: Request) -> bool:
+        fingerprint = None if request.dont_filter else self.df.request_fingerprint(request)
+        field = inflight_field(self.crawler, request)
+        data = self.queue._encode_request(request)
         try:
-            if not (checked or request.dont_filter):
-                if self.df.request_seen(request):
-                    self.df.log(request, self.spider)
-                    return False
-                checked = True
-            self.queue.push(request)
+            queued = self.frontier.push(field, data, -request.priority, fingerprint)
         except RedisError as exc:
             self.outage.down(exc)
-            self.unsent.append((request, checked))
+            self.unsent.append(request)
             return True
+        if not queued:
+            self.df.log(request, self.spider)
+            return False
         self.stats.inc_value("scheduler/enqueued/redis")
         return True
 
     def _send_unsent(self) -> bool:
         pending, self.unsent = self.unsent, []
-        for i, (request, checked) in enumerate(pending):
-            self._send(request, checked=checked)
+        for i, request in enumerate(pending):
+            self._send(request)
             if self.unsent:  # Redis still down: keep the rest, in order
                 self.unsent.extend(pending[i + 1 :])
                 return False
@@ -110,27 +113,14 @@ class ResilientRedisScheduler(Scheduler):  # type: ignore[misc]
         if self.unsent and not self._send_unsent():
             return None
         try:
-            request = self._pop()
+            popped = self.frontier.pop()
         except RedisError as exc:
             self.outage.down(exc)
             return None
         self.outage.up()
-        return request
-
-    def _pop(self) -> Request | None:
-        pipe = self.server.pipeline()
-        pipe.multi()
-        pipe.zrange(self.queue.key, 0, 0, withscores=True).zremrangebyrank(self.queue.key, 0, 0)
-        results, _ = pipe.execute()
-        if not results:
+        if popped is None:
             return None
-        data, score = results[0]
-        request = request_from_dict(self.queue.serializer.loads(data), spider=self.spider)
-        try:
-            self.inflight.claim(inflight_field(self.crawler, request), score, data)
-        except RedisError as exc:
-            # Fetched anyway; only if this worker also dies now is the request lost.
-            self.outage.down(exc)
+        request = request_from_dict(self.queue.serializer.loads(popped.data), spider=self.spider)
         self.stats.inc_value("scheduler/dequeued/redis")
         return request
 

@@ -24,6 +24,7 @@ from twisted.internet.task import LoopingCall
 
 from newsvault.distributed import inflight_field
 from spiders.news import NewsSpider
+from storage.redisfrontier import Frontier
 from storage.redisstate import InFlight, Outage, RedisKeys, connect
 
 # Sitemaps nest; past this depth a child sitemap is fetched once, not every round.
@@ -34,6 +35,7 @@ class DistributedNewsSpider(NewsSpider):
     keys: RedisKeys
     redis: redis.Redis
     inflight: InFlight
+    frontier: Frontier
     outage: Outage
     dupefilter: RFPDupeFilter
 
@@ -54,6 +56,7 @@ class DistributedNewsSpider(NewsSpider):
         spider.keys = RedisKeys(spider.source.key)
         spider.redis = connect(s["NEWSVAULT_REDIS_URL"])
         spider.inflight = InFlight(spider.redis, spider.keys, s["NEWSVAULT_WORKER_ID"])
+        spider.frontier = Frontier(spider.redis, spider.keys, s["NEWSVAULT_WORKER_ID"])
         spider.outage = Outage(s["NEWSVAULT_REDIS_URL"], f"discovery of {spider.source.key}")
         spider.dupefilter = RFPDupeFilter(spider.redis, spider.keys.dupefilter)
         crawler.signals.connect(spider.on_opened, signal=signals.spider_opened)
@@ -95,7 +98,7 @@ class DistributedNewsSpider(NewsSpider):
         if dequeued != self._dequeued:
             self._dequeued, self._idle_since = dequeued, None
         requeued = self.inflight.requeue(own=False)
-        command = self.redis.getdel(self.keys.start)
+        command = self.frontier.take_command()
         if command is not None:
             self._start_discovery()
         if command is not None or requeued:
@@ -183,6 +186,7 @@ class DistributedNewsSpider(NewsSpider):
             self._beat.stop()
         try:
             self.inflight.requeue(own=True)
+            self.frontier.forget_receipts()
         except RedisError as exc:
             self.logger.error("could not requeue this worker's in-flight requests: %s", exc)
         super().closed(reason)

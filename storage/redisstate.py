@@ -53,6 +53,10 @@ class RedisKeys:
     def archived(self) -> str:
         return self._key("archived")
 
+    def receipt(self, kind: str, worker_id: str) -> str:
+        """What a worker's last ``kind`` attempt took (see :mod:`storage.redisfrontier`)."""
+        return self._key(f"receipt:{kind}:{worker_id}")
+
 
 def worker_key(worker_id: str) -> str:
     return f"{PREFIX}:worker:{worker_id}"
@@ -188,11 +192,11 @@ return 0
 class InFlight:
     """Requests a worker took from the shared queue and has not finished.
 
-    scrapy-redis forgets a request once popped, so a killed worker would lose
-    what it was fetching. Each popped request is recorded here (field: the
-    canonical URL or request fingerprint; value: worker, score and the
-    serialized request) until it is archived or done; entries of a worker
-    whose heartbeat key expired go back on the queue.
+    A request popped from the shared queue would be lost with a killed worker,
+    so the pop records it here (field: the canonical URL or request
+    fingerprint; value: worker, score and the queue entry) until it is
+    archived or done; entries of a worker whose heartbeat key expired go back
+    on the queue.
     """
 
     def __init__(self, client: redis.Redis, keys: RedisKeys, worker_id: str) -> None:
@@ -200,10 +204,6 @@ class InFlight:
         self.keys = keys
         self.worker_id = worker_id
         self._requeue = client.register_script(_REQUEUE)
-
-    def claim(self, field: str, score: float, data: bytes) -> None:
-        value = f"{self.worker_id}\n{score}\n".encode() + data
-        self.client.hset(self.keys.inflight, field, value)  # type: ignore[arg-type]
 
     def done(self, field: str) -> None:
         self.client.hdel(self.keys.inflight, field)

@@ -24,6 +24,7 @@ from newsvault.fleet import distributed_settings, enqueue_sources
 from storage.redisstate import RedisArchivedSet, RedisKeys, worker_key
 from tests.conftest import run_cli, write_config
 from tests.redis_fixtures import BigSite, RedisServer, start_big_site
+from tests.redisproxy import ReplyLosingProxy
 
 pytest_plugins = ["tests.redis_fixtures"]
 
@@ -52,7 +53,12 @@ def worker_config(root: Path, name: str, site: BigSite, **crawl: object) -> Path
 
 
 def start_worker(
-    root: Path, name: str, site: BigSite, redis: RedisServer, *args: str, **crawl: object
+    root: Path,
+    name: str,
+    site: BigSite,
+    redis: RedisServer | ReplyLosingProxy,
+    *args: str,
+    **crawl: object,
 ) -> Worker:
     work = worker_config(root, name, site, **crawl)
     log = work / "worker.log"
@@ -204,6 +210,34 @@ def test_redis_outage_pauses_workers_and_loses_nothing(
         assert len(fetched) == 200 and set(fetched.values()) == {1}
         assert_archived_once(tmp_path, site)
     finally:
+        site.server.shutdown()
+        site.server.server_close()
+
+
+def test_lost_replies_lose_no_request(tmp_path: Path, redis_server: RedisServer) -> None:
+    """Redis does the work, the answer never arrives: a command, a push and a pop."""
+    site = start_big_site(40)
+    proxy = ReplyLosingProxy(redis_server.port)
+    article = f"{site.base}{site.articles[7].path}".encode()
+    dupefilter = RedisKeys("demo").dupefilter.encode()
+    try:
+        proxy.lose_reply(b"receipt:command:w")
+        proxy.lose_reply(dupefilter, article)
+        worker = start_worker(tmp_path, "w", site, proxy, "--concurrency", "1", "--max-idle", "5")
+        enqueue_sources(redis_server.url, ["demo"])
+        wait_for(lambda: len(site.article_requests()) >= 10, 60, "10 articles fetched")
+        proxy.lose_reply(b"receipt:pop:w")
+        assert worker.wait() == 0, worker.stderr()[-3000:]
+        assert sorted(proxy.lost) == sorted(
+            [(b"receipt:command:w",), (dupefilter, article), (b"receipt:pop:w",)]
+        ), "every fault was injected"
+        assert "Traceback" not in worker.stderr()
+        fetched = Counter(site.article_requests())
+        assert len(fetched) == 40 and set(fetched.values()) == {1}
+        assert_archived_once(tmp_path, site)
+        assert redis_server.client().hlen(RedisKeys("demo").inflight) == 0
+    finally:
+        proxy.close()
         site.server.shutdown()
         site.server.server_close()
 
