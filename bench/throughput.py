@@ -257,7 +257,8 @@ def clean_parallel(pages: int) -> int:
 
     import bigsite
 
-    from pipelines.cleaning import CleaningRules, extract
+    from pipelines.cleaning import CleaningRules
+    from pipelines.cleaning.extract import extract
 
     cores = os.cpu_count() or 1
     ready = multiprocessing.get_context("fork").Barrier(cores)
@@ -290,7 +291,8 @@ def clean_only(pages: int) -> int:
     """(b): the cleaner alone in this one process; page generation is not timed."""
     import bigsite
 
-    from pipelines.cleaning import CleaningRules, extract
+    from pipelines.cleaning import CleaningRules
+    from pipelines.cleaning.extract import extract
 
     rules, wall, cpu, found = CleaningRules(), 0.0, 0.0, 0
     for index in range(pages):

@@ -1,5 +1,3 @@
-import sys
+from newsvault.cli import entry
 
-from newsvault.cli import main
-
-sys.exit(main())
+entry()

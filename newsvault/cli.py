@@ -8,11 +8,13 @@ function taking the parsed arguments and returning the exit status.
 from __future__ import annotations
 
 import argparse
+import gc
 import importlib
 import logging
 import pkgutil
 import sys
 from collections.abc import Callable
+from typing import NoReturn
 
 from newsvault import __version__, commands
 from newsvault.app import UsageError
@@ -114,5 +116,15 @@ def main(argv: list[str] | None = None) -> int:
         return 130
 
 
+def entry() -> NoReturn:
+    """The ``newsvault`` program: run a command, then exit without a costly teardown."""
+    code = main()
+    # Python collects garbage over the whole heap while it shuts down; after a
+    # crawl (Scrapy, Twisted, lxml loaded) that took 0.15 s. Frozen objects are
+    # left out of those collections, and nothing needs collecting any more.
+    gc.freeze()
+    sys.exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()

@@ -24,7 +24,8 @@ from warcio.archiveiterator import ArchiveIterator
 
 from newsvault.config import Config, Source
 from pipelines import warcbrotli
-from pipelines.cleaning import CleaningRules, Extraction, SiteProfile, extract
+from pipelines.cleaning import CleaningRules, Extraction, SiteProfile
+from pipelines.cleaning.extract import extract
 from pipelines.extraction import build_record
 from spiders.items import ArticlePage
 from spiders.urls import canonical

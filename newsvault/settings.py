@@ -58,6 +58,22 @@ DEFAULTS: dict[str, Any] = {
         "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
         "spiders.metarefresh.HeadMetaRefreshMiddleware": 580,
     },
+    # Scrapy's base extensions minus RemoteControl. Switched off, it is still
+    # imported (with aiohttp, about 0.1 s at every crawl's start): Scrapy loads
+    # every class listed in EXTENSIONS_BASE to merge the list with EXTENSIONS.
+    # tests/test_startup.py keeps this list in step with Scrapy's.
+    "EXTENSIONS_BASE": {
+        "scrapy.extensions.corestats.CoreStats": 0,
+        "scrapy.extensions.logcount.LogCount": 0,
+        "scrapy.extensions.telnet.TelnetConsole": 0,
+        "scrapy.extensions.memusage.MemoryUsage": 0,
+        "scrapy.extensions.memdebug.MemoryDebugger": 0,
+        "scrapy.extensions.closespider.CloseSpider": 0,
+        "scrapy.extensions.feedexport.FeedExporter": 0,
+        "scrapy.extensions.logstats.LogStats": 0,
+        "scrapy.extensions.spiderstate.SpiderState": 0,
+        "scrapy.extensions.throttle.AutoThrottle": 0,
+    },
     "EXTENSIONS": {
         "scrapy.extensions.telnet.TelnetConsole": None,
         # With a JOBDIR it would replace the spider's own `state` (the archived set).

@@ -21,7 +21,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
 from pipelines import workerpool
-from pipelines.cleaning import CleaningRules, Extraction, extract, extractor_version
+from pipelines.cleaning import CleaningRules, Extraction, extractor_version
 from pipelines.replaypath import replay_path
 from spiders.items import ArticlePage
 
@@ -154,7 +154,7 @@ class ExtractionPipeline:
 
     async def _extract(self, item: ArticlePage) -> Extraction | None:
         future = self.pool.schedule(
-            extract, args=(item.body, item.url, self.rules), timeout=self.timeout
+            workerpool.clean, args=(item.body, item.url, self.rules), timeout=self.timeout
         )
         try:
             result: Extraction | None = await asyncio.wrap_future(future)

@@ -15,8 +15,12 @@ import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 from pebble import ProcessPool
+
+if TYPE_CHECKING:
+    from pipelines.cleaning import CleaningRules, Extraction
 
 MAX_TASKS = 2000
 
@@ -39,7 +43,7 @@ def acquire(workers: int) -> ProcessPool:
             context = multiprocessing.get_context("forkserver")
             # Workers fork from a server that has imported the cleaner already, so a
             # replacement worker (every max_tasks) skips a quarter second of imports.
-            context.set_forkserver_preload(["pipelines.cleaning", "pipelines.workerpool"])
+            context.set_forkserver_preload(["pipelines.cleaning.extract", "pipelines.workerpool"])
             # A worker is replaced every MAX_TASKS pages: a bound on what a leak in a
             # C extension could hold, rare enough that the restarts cost nothing.
             _pool = ProcessPool(
@@ -63,6 +67,17 @@ def _quiet_gc() -> None:
     about 2 % of the cleaning CPU (and keep the inherited pages shared)."""
     gc.freeze()
     gc.set_threshold(50_000, 20, 20)
+
+
+def clean(body: bytes, url: str, rules: CleaningRules) -> Extraction | None:
+    """Clean one page, in a worker.
+
+    The task names this function, not the cleaner, so the crawl's own process
+    never imports trafilatura; the workers have it from the forkserver.
+    """
+    from pipelines.cleaning.extract import extract
+
+    return extract(body, url, rules)
 
 
 def release() -> None:

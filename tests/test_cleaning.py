@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pipelines.cleaning import CleaningRules, SiteProfile, extract, extractor_version
+from pipelines.cleaning import CleaningRules, SiteProfile, extractor_version
 from pipelines.cleaning.cta import drop_calls_to_action, is_call_to_action
-from pipelines.cleaning.extract import parse
+from pipelines.cleaning.extract import extract, parse
 from pipelines.cleaning.metadata import page_metadata
 from tests.corpus import CLEAN_OUTLET, CorpusPage, pages
 from tests.corpus.score import Score, line_found, newsvault_blocks, normalise, trafilatura_blocks

@@ -22,7 +22,8 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def run(args: argparse.Namespace) -> int:
     # The cleaner (trafilatura) loads only for the commands that clean.
-    from pipelines.cleaning import CleaningRules, SiteProfile, extract, extractor_version
+    from pipelines.cleaning import CleaningRules, SiteProfile, extractor_version
+    from pipelines.cleaning.extract import extract
 
     rules = CleaningRules()
     profile = SiteProfile()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass, field
 
 import trafilatura
 from lxml.html import HtmlElement
@@ -13,7 +12,8 @@ from pipelines.cleaning.dom import drop_selected
 from pipelines.cleaning.linklists import drop_link_runs, drop_rail_labels
 from pipelines.cleaning.metadata import PageMetadata, page_metadata, split_authors
 from pipelines.cleaning.profile import block_keys
-from pipelines.cleaning.rules import LAYER_VERSION, CleaningRules
+from pipelines.cleaning.result import Extraction
+from pipelines.cleaning.rules import CleaningRules
 from pipelines.cleaning.widgets import drop_widgets
 
 log = logging.getLogger(__name__)
@@ -43,30 +43,6 @@ def text_blocks(document: object | None) -> list[str]:
     """Non-empty lines of a trafilatura result: one per paragraph, heading or item."""
     text = getattr(document, "text", None)
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
-
-
-@dataclass
-class Extraction:
-    url: str
-    canonical_url: str | None
-    title: str | None
-    authors: list[str] = field(default_factory=list)
-    published: str | None = None
-    language: str | None = None
-    site_name: str | None = None
-    # paragraph-level blocks, before site-learned filtering (the crawl applies it)
-    blocks: list[str] = field(default_factory=list)
-    # each block's SiteProfile key, hashed here in the worker, not on the reactor
-    block_keys: list[str] = field(default_factory=list)
-
-    @property
-    def text(self) -> str:
-        return "\n".join(self.blocks)
-
-
-def extractor_version() -> str:
-    """Versions of everything that decides the clean text, for provenance."""
-    return f"trafilatura {trafilatura.__version__}; newsvault-clean {LAYER_VERSION}"
 
 
 def parse(html: bytes | str, max_bytes: int) -> HtmlElement | None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import asdict, dataclass
+from functools import cache
+from importlib.metadata import version
 
 from pipelines.cleaning.cta_patterns import PATTERNS
 
@@ -44,3 +46,12 @@ class CleaningRules:
         }
         encoded = json.dumps(payload, sort_keys=True, ensure_ascii=True).encode()
         return hashlib.sha256(encoded).hexdigest()
+
+
+@cache
+def extractor_version() -> str:
+    """Versions of everything that decides the clean text, for provenance.
+
+    Read from the installed package's metadata, so asking does not import trafilatura.
+    """
+    return f"trafilatura {version('trafilatura')}; newsvault-clean {LAYER_VERSION}"

@@ -8,8 +8,8 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from pipelines.cleaning import CleaningRules, SiteProfile, extract
-from pipelines.cleaning.extract import run_trafilatura, text_blocks
+from pipelines.cleaning import CleaningRules, SiteProfile
+from pipelines.cleaning.extract import extract, run_trafilatura, text_blocks
 from tests.corpus import CorpusPage
 
 _BULLETS = re.compile(r"^[\s\-\u2022*\u00b7|]+")

@@ -1,0 +1,57 @@
+"""A crawl's own process loads only what it uses and exits without a long teardown."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from scrapy.settings import default_settings
+
+from newsvault.settings import DEFAULTS
+from tests.conftest import FixtureSite, write_config
+
+# Runs the real entry point and reports, at the very end, what the process loaded.
+PROBE = """
+import atexit, gc, json, sys
+
+def report():
+    loaded = {name: name in sys.modules for name in ("trafilatura", "aiohttp", "scrapy")}
+    print("PROBE " + json.dumps({"loaded": loaded, "frozen": gc.get_freeze_count()}))
+
+atexit.register(report)
+sys.argv = ["newsvault", *sys.argv[1:]]
+from newsvault.cli import entry
+entry()
+"""
+
+
+def test_crawl_process_leaves_the_cleaner_to_its_workers(tmp_path: Path, site: FixtureSite) -> None:
+    write_config(tmp_path / "newsvault.toml", site)
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE, "--config", "newsvault.toml", "crawl", "demo"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    probe = json.loads(result.stdout.rsplit("PROBE ", 1)[1])
+    # Scrapy's RemoteControl (aiohttp) is not even imported; trafilatura runs in the workers.
+    assert probe["loaded"] == {"trafilatura": False, "aiohttp": False, "scrapy": True}
+    assert probe["frozen"] > 0, "the heap is frozen before the interpreter tears it down"
+    records = 0
+    for path in (tmp_path / "archive" / "text").rglob("*.jsonl.gz"):
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            records += sum(1 for line in fh if json.loads(line)["text"])
+    assert records > 0, "the workers did clean the articles"
+
+
+def test_extension_base_is_scrapys_without_remote_control() -> None:
+    ours = DEFAULTS["EXTENSIONS_BASE"]
+    scrapys = dict(default_settings.EXTENSIONS_BASE)
+    assert scrapys.pop("scrapy.extensions.remote_control.RemoteControl") == 0
+    assert ours == scrapys, "Scrapy's base extensions changed: update newsvault.settings"
