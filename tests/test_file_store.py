@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from storage import local
 from storage.base import ConflictError, ObjectInfo
 from storage.local import FileStore
 
@@ -53,3 +54,27 @@ def test_other_filesystem_is_copied_whole(tmp_path: Path, other_filesystem: Path
     assert final.read_bytes() == path.read_bytes()
     assert final.stat().st_dev != path.stat().st_dev
     assert [p.name for p in final.parent.iterdir()] == ["a.warc.gz"], "no partial file left"
+
+
+def test_exists_reads_back_only_what_it_did_not_link(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[Path] = []
+    real = local.file_sha256
+
+    def counting(path: Path) -> str:
+        reads.append(path)
+        return real(path)
+
+    monkeypatch.setattr(local, "file_sha256", counting)
+    store = FileStore(tmp_path / "archive")
+    path, sha = spooled(tmp_path, b"record" * 1000)
+    store.put(KEY, path, sha)
+    assert store.exists(KEY) == ObjectInfo(key=KEY, size=6000, sha256=sha)
+    assert reads == [], "the linked file is the spooled one: nothing to read back"
+    final = tmp_path / "archive" / KEY
+    final.write_bytes(b"changed")  # the same inode, other bytes
+    changed = store.exists(KEY)
+    assert changed is not None and changed.sha256 == hashlib.sha256(b"changed").hexdigest()
+    assert reads == [final]
+    assert FileStore(tmp_path / "archive").exists(KEY) == changed, "another store reads it"
