@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import os
 import shutil
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -104,9 +105,10 @@ class FileStore:
             st = path.stat()
         except FileNotFoundError:
             return None
-        if not path.is_file():
+        if not stat.S_ISREG(st.st_mode):
             return None
-        linked = self._linked.get(path)
+        # Asked once, right after put(): forgotten then, so the record stays small.
+        linked = self._linked.pop(path, None)
         if linked is not None and linked[0] == _identity(st):
             # The very file put() linked, unchanged: reading it back (650 MB after
             # a 10,000-page crawl) could only give the digest it was linked with.
