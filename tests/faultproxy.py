@@ -124,8 +124,8 @@ class FaultProxy:
                 back = threading.Thread(target=_pump, args=(upstream, client, None), daemon=True)
             back.start()
             if not _pump(client, upstream, limit):
-                _reset(client)
-                _reset(upstream)
+                reset(client)
+                reset(upstream)
             back.join(timeout=30)
 
 
@@ -151,11 +151,11 @@ def _drop_reply(upstream: socket.socket, client: socket.socket) -> None:
         # the server has done the work.
         while (data := upstream.recv(65536)).startswith(b"HTTP/1.1 100"):
             client.sendall(data)
-    _reset(client)
-    _reset(upstream)
+    reset(client)
+    reset(upstream)
 
 
-def _reset(sock: socket.socket) -> None:
+def reset(sock: socket.socket) -> None:
     # SO_LINGER 0: close with RST, the way a crashing middlebox drops a connection.
     with contextlib.suppress(OSError):
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))

@@ -10,11 +10,11 @@ running a command and sending its reply. A script's first call, answered
 
 from __future__ import annotations
 
-import contextlib
 import select
 import socket
-import struct
 import threading
+
+from tests.faultproxy import reset
 
 
 class ReplyLosingProxy:
@@ -83,13 +83,7 @@ class ReplyLosingProxy:
                     elif losing is not None:
                         # Redis has answered, so the command ran: drop the answer.
                         self.lost.append(losing)
-                        _reset(client)
+                        reset(client)
                         return
                     else:
                         client.sendall(data)
-
-
-def _reset(sock: socket.socket) -> None:
-    with contextlib.suppress(OSError):
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
-        sock.shutdown(socket.SHUT_RDWR)
