@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 import subprocess
@@ -9,6 +10,7 @@ import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -120,3 +122,12 @@ def run_cli(
         timeout=timeout,
         env={**os.environ, **(env or {})},
     )
+
+
+def text_records(work: Path) -> list[dict[str, Any]]:
+    """Every clean-text record published to the ``file://`` archive under ``work``."""
+    out = []
+    for path in sorted((work / "archive" / "text").rglob("*.jsonl.gz")):
+        with gzip.open(path, "rt", encoding="utf-8") as fh:
+            out.extend(json.loads(line) for line in fh)
+    return out

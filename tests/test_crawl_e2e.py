@@ -15,7 +15,7 @@ from warcio.archiveiterator import ArchiveIterator
 
 from newsvault.demosite.content import seed_articles
 from newsvault.demosite.site import DISALLOWED, build_site
-from tests.conftest import FixtureSite, run_cli, start_site, write_config
+from tests.conftest import FixtureSite, run_cli, start_site, text_records, write_config
 
 
 @pytest.fixture(scope="module")
@@ -26,14 +26,6 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Fi
     result = run_cli(["--config", "newsvault.toml", "crawl", "demo"], cwd=work)
     yield work, site, result
     site.stop()
-
-
-def records(work: Path) -> list[dict[str, Any]]:
-    out = []
-    for path in sorted((work / "archive" / "text").rglob("*.jsonl.gz")):
-        with gzip.open(path, "rt", encoding="utf-8") as fh:
-            out.extend(json.loads(line) for line in fh)
-    return out
 
 
 def norm(text: str) -> str:
@@ -85,7 +77,7 @@ def test_every_article_archived_exactly_once(crawled: tuple[Path, FixtureSite, A
         "/world/?page=2",
     ):
         assert fetched[path] >= 1, path
-    urls = [r["canonical_url"] for r in records(work)]
+    urls = [r["canonical_url"] for r in text_records(work)]
     assert sorted(urls) == sorted(f"{site.base}{a.path}" for a in articles)
 
 
@@ -144,7 +136,7 @@ def test_warc_records_match_served_bytes(crawled: tuple[Path, FixtureSite, Any])
 
 def test_clean_text_of_the_seeds(crawled: tuple[Path, FixtureSite, Any]) -> None:
     work, site, _ = crawled
-    by_url = {r["canonical_url"]: r for r in records(work)}
+    by_url = {r["canonical_url"]: r for r in text_records(work)}
     for seed in seed_articles():
         record = by_url[f"{site.base}{seed.path}"]
         text = norm(record["text"])
@@ -163,7 +155,7 @@ def test_clean_records_carry_metadata_and_provenance(
     crawled: tuple[Path, FixtureSite, Any],
 ) -> None:
     work, _, _ = crawled
-    for record in records(work):
+    for record in text_records(work):
         for key in (
             "id",
             "source",
@@ -199,7 +191,7 @@ def test_pull_returns_what_was_crawled(crawled: tuple[Path, FixtureSite, Any]) -
     result = run_cli(["--config", "newsvault.toml", "pull", "--out", "out"], cwd=work)
     assert result.returncode == 0, result.stderr
     pulled = [json.loads(line) for line in (work / "out" / "demo.jsonl").read_text().splitlines()]
-    assert sorted(r["id"] for r in pulled) == sorted(r["id"] for r in records(work))
+    assert sorted(r["id"] for r in pulled) == sorted(r["id"] for r in text_records(work))
     narrowed = run_cli(
         [
             "--config",
@@ -235,7 +227,7 @@ def test_pull_formats(crawled: tuple[Path, FixtureSite, Any]) -> None:
     import pyarrow.parquet as pq
 
     work, _, _ = crawled
-    ids = sorted(r["id"] for r in records(work))
+    ids = sorted(r["id"] for r in text_records(work))
     result = run_cli(
         ["--config", "newsvault.toml", "pull", "--out", "pq", "--format", "parquet"], cwd=work
     )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
 import pprint
@@ -22,7 +21,7 @@ from scrapy.utils.test import get_crawler
 
 from newsvault.fleet import distributed_settings, enqueue_sources
 from storage.redisstate import RedisArchivedSet, RedisKeys, worker_key
-from tests.conftest import run_cli, write_config
+from tests.conftest import run_cli, text_records, write_config
 from tests.redis_fixtures import BigSite, RedisServer, start_big_site
 from tests.redisproxy import ReplyLosingProxy
 
@@ -81,14 +80,6 @@ def start_worker(
             env={**os.environ, "NEWSVAULT_REDIS_URL": redis.url},
         )
     return Worker(name, process, log)
-
-
-def text_records(root: Path) -> list[dict[str, Any]]:
-    out = []
-    for path in sorted((root / "archive" / "text").rglob("*.jsonl.gz")):
-        with gzip.open(path, "rt", encoding="utf-8") as fh:
-            out.extend(json.loads(line) for line in fh)
-    return out
 
 
 def manifests(root: Path) -> list[dict[str, Any]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import subprocess
 import sys
@@ -11,7 +10,7 @@ from pathlib import Path
 from scrapy.settings import default_settings
 
 from newsvault.settings import DEFAULTS
-from tests.conftest import FixtureSite, write_config
+from tests.conftest import FixtureSite, text_records, write_config
 
 # Runs the real entry point and reports, at the very end, what the process loaded.
 PROBE = """
@@ -43,11 +42,8 @@ def test_crawl_process_leaves_the_cleaner_to_its_workers(tmp_path: Path, site: F
     # Scrapy's RemoteControl (aiohttp) is not even imported; trafilatura runs in the workers.
     assert probe["loaded"] == {"trafilatura": False, "aiohttp": False, "scrapy": True}
     assert probe["frozen"] > 0, "the heap is frozen before the interpreter tears it down"
-    records = 0
-    for path in (tmp_path / "archive" / "text").rglob("*.jsonl.gz"):
-        with gzip.open(path, "rt", encoding="utf-8") as fh:
-            records += sum(1 for line in fh if json.loads(line)["text"])
-    assert records > 0, "the workers did clean the articles"
+    cleaned = [r for r in text_records(tmp_path) if r["text"]]
+    assert cleaned, "the workers did clean the articles"
 
 
 def test_extension_base_is_scrapys_without_remote_control() -> None:
