@@ -2,8 +2,9 @@
 
 Redis can do a command's work and still fail to answer: the connection drops,
 or the server shuts down between running a command and sending its reply.
-redis-py then retries the command, and so does a worker once Redis is back.
-Three steps of a worker are not safe to repeat as plain commands:
+The worker sees an error and runs the step again once Redis is back (as would
+redis-py itself, were a client given a retry policy). Three steps of a worker
+are not safe to repeat as plain commands:
 
 - checking the dupefilter, then queueing: a repeated check finds the request
   "seen", so a request whose first push never happened would be dropped;
