@@ -96,7 +96,7 @@ DEFAULTS: dict[str, Any] = {
     "NEWSVAULT_EXTRACT_WORKERS": 0,  # one per core
     "NEWSVAULT_EXTRACT_TIMEOUT": 30.0,
     "NEWSVAULT_EXTRACT_MAX_BYTES": 5 * MIB,
-    "NEWSVAULT_EXTRACT_MAX_IN_FLIGHT": 0,  # pages in or waiting for the pool; 0: 2 per worker
+    "NEWSVAULT_EXTRACT_MAX_IN_FLIGHT": 0,  # pages in or waiting for the pool; 0: 4 per worker
     "NEWSVAULT_TEXT_ENABLED": True,
     "NEWSVAULT_TEXT_BATCH": 500,
     "NEWSVAULT_EGRESS_CHECK_ENABLED": True,

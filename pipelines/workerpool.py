@@ -9,12 +9,15 @@ share the pool, so a multi-source run does not start a pool per source.
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import gc
-import multiprocessing
+import logging
 import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from multiprocessing.connection import Connection
+from multiprocessing.context import ForkServerContext
 from typing import TYPE_CHECKING
 
 from pebble import ProcessPool
@@ -22,7 +25,11 @@ from pebble import ProcessPool
 if TYPE_CHECKING:
     from pipelines.cleaning import CleaningRules, Extraction
 
+logger = logging.getLogger(__name__)
+
 MAX_TASKS = 2000
+# Linux's default for an unprivileged process (/proc/sys/fs/pipe-max-size).
+PIPE_BYTES = 1 << 20
 
 _lock = threading.Lock()
 _pool: ProcessPool | None = None
@@ -40,7 +47,7 @@ def acquire(workers: int) -> ProcessPool:
         if _pool is None:
             count = size(workers)
             # forkserver: forking a process that runs Twisted threads is unsafe.
-            context = multiprocessing.get_context("forkserver")
+            context = WidePipeContext()
             # Workers fork from a server that has imported the cleaner already, so a
             # replacement worker (every max_tasks) skips a quarter second of imports.
             context.set_forkserver_preload(["pipelines.cleaning.extract", "pipelines.workerpool"])
@@ -54,6 +61,33 @@ def acquire(workers: int) -> ProcessPool:
             threading.Thread(target=_warm_up, args=(_pool,), daemon=True).start()
         _users += 1
         return _pool
+
+
+class WidePipeContext(ForkServerContext):
+    """A forkserver context whose one-way pipes hold several pages.
+
+    pebble hands tasks to its workers through one such pipe. At Linux's default
+    64 KiB a 150 KB page takes several writes, and between two of them the
+    pool's sending thread waits for the crawl's GIL while a worker waits
+    half-read; with room for a few pages a finished worker finds the next one
+    whole. Steady use of two cores rose from 1.83 to 1.92 (bench/README.md).
+    """
+
+    def Pipe(self, duplex: bool = True) -> tuple[Connection, Connection]:
+        reader, writer = super().Pipe(duplex)
+        if not duplex:
+            widen(writer)
+        return reader, writer
+
+
+def widen(conn: Connection, size: int = PIPE_BYTES) -> int:
+    """Grow the pipe behind ``conn`` to ``size`` bytes where the system allows it;
+    returns its capacity (a smaller pipe is slower, not wrong)."""
+    try:
+        return fcntl.fcntl(conn.fileno(), fcntl.F_SETPIPE_SZ, size)
+    except OSError as exc:  # over the system's or the user's limit
+        logger.debug("pipe kept at its default size: %s", exc)
+        return fcntl.fcntl(conn.fileno(), fcntl.F_GETPIPE_SZ)
 
 
 def _warm_up(pool: ProcessPool) -> None:

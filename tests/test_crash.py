@@ -35,7 +35,7 @@ pytest_plugins = ["tests.s3_fixtures"]
 FETCH_KILLS = [1, 2, 3, 4, 6, 8, 10, 12]  # kill once this many articles were requested
 PUBLISH_KILLS = 2
 CONCURRENCY = 2
-IN_FLIGHT = CONCURRENCY + 2 * 2 + 2  # downloads + extraction queue (2 per worker) + items
+IN_FLIGHT = CONCURRENCY + 4 * 2 + 2  # downloads + extraction queue (4 per worker) + items
 
 
 @pytest.fixture

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import gc
 import os
 import time
@@ -50,3 +51,28 @@ def test_workers_freeze_what_they_inherit_and_collect_less_often() -> None:
         frozen, threshold = pool.schedule(_worker_gc).result(timeout=60)
     assert frozen > 10_000  # the cleaner and its libraries, loaded by the forkserver
     assert threshold > gc.get_threshold()[0]
+
+
+def test_one_way_pipes_hold_several_pages() -> None:
+    reader, writer = workerpool.WidePipeContext().Pipe(duplex=False)
+    try:
+        limit = int(Path("/proc/sys/fs/pipe-max-size").read_text())
+        capacity = fcntl.fcntl(writer.fileno(), fcntl.F_GETPIPE_SZ)
+        assert capacity == min(workerpool.PIPE_BYTES, limit)
+        # a whole page goes in while no worker reads: the sender never waits half-way
+        os.set_blocking(writer.fileno(), False)
+        writer.send_bytes(b"x" * 600_000)
+        assert len(reader.recv_bytes()) == 600_000
+    finally:
+        reader.close()
+        writer.close()
+
+
+def test_pool_hands_tasks_over_wide_pipes() -> None:
+    with workerpool.started(1) as pool:
+        page = b"<p>" * 200_000
+        assert pool.schedule(len, args=(page,)).result(timeout=60) == len(page)
+        # pebble's own channel to its workers: it must come from our context
+        channel = pool._pool_manager.worker_manager.pool_channel
+        assert channel is not None
+        assert fcntl.fcntl(channel.writer.fileno(), fcntl.F_GETPIPE_SZ) >= workerpool.PIPE_BYTES
