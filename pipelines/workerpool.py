@@ -34,6 +34,11 @@ PIPE_BYTES = 1 << 20
 _lock = threading.Lock()
 _pool: ProcessPool | None = None
 _users = 0
+# The hold ``started`` takes ahead of the crawl, until the first user takes it over.
+_ahead = False
+# Pools closing in the background: pebble's join waits for loops that wake every
+# 0.1 s, and the crawl can close its files and publish meanwhile.
+_closing: list[threading.Thread] = []
 
 
 def size(workers: int) -> int:
@@ -41,8 +46,14 @@ def size(workers: int) -> int:
     return workers or os.cpu_count() or 1
 
 
-def acquire(workers: int) -> ProcessPool:
-    global _pool, _users  # noqa: PLW0603 - one pool per process is the point
+def acquire(workers: int, *, ahead: bool = False) -> ProcessPool:
+    """The process's pool, started if needed; each call needs one ``release``.
+
+    ``ahead``: a hold taken before the pool's users exist (see ``started``); the
+    first user then takes that hold over, so the pool closes when the last user
+    leaves, not when the caller that started it does.
+    """
+    global _pool, _users, _ahead  # noqa: PLW0603 - one pool per process is the point
     with _lock:
         if _pool is None:
             count = size(workers)
@@ -59,7 +70,11 @@ def acquire(workers: int) -> ProcessPool:
             # pebble starts its workers at the first task; start them now, in the
             # background, so the forkserver loads the cleaner while the caller goes on.
             threading.Thread(target=_warm_up, args=(_pool,), daemon=True).start()
+        if _ahead and not ahead:
+            _ahead = False
+            return _pool
         _users += 1
+        _ahead = _ahead or ahead
         return _pool
 
 
@@ -115,21 +130,50 @@ def clean(body: bytes, url: str, rules: CleaningRules) -> Extraction | None:
 
 
 def release() -> None:
-    global _pool, _users  # noqa: PLW0603
+    """Give up one hold; the last one closes the pool in the background.
+
+    The workers have finished every task by then (each user awaited its own);
+    ``wait_closed`` waits until they have exited.
+    """
+    global _pool, _users, _ahead  # noqa: PLW0603
     with _lock:
         _users -= 1
         if _users <= 0 and _pool is not None:
-            _pool.close()  # type: ignore[no-untyped-call]
-            _pool.join(timeout=30)
-            _pool = None
-            _users = 0
+            pool, _pool, _users, _ahead = _pool, None, 0, False
+            pool.close()  # type: ignore[no-untyped-call]
+            # Not a daemon: the interpreter waits for it before exiting.
+            closer = threading.Thread(target=_join, args=(pool,), name="workerpool-close")
+            closer.start()
+            _closing.append(closer)
+
+
+def _join(pool: ProcessPool) -> None:
+    try:
+        pool.join(timeout=30)
+    except TimeoutError:  # a task still running: stop its worker
+        logger.warning("extraction workers still busy at close; stopping them")
+        pool.stop()  # type: ignore[no-untyped-call]
+        pool.join()
+
+
+def wait_closed() -> None:
+    """Return once every closed pool's workers have exited."""
+    while _closing:
+        _closing.pop().join()
 
 
 @contextmanager
 def started(workers: int) -> Iterator[ProcessPool]:
-    """Hold the pool open around a crawl, so its workers start before the crawl does."""
-    pool = acquire(workers)
+    """Start the pool ahead of a crawl, so its workers load the cleaner while the
+    crawl starts; the crawl's own users then hold it, and it closes when the last
+    of them leaves (its workers exit while the crawl publishes). On exit, waits
+    until they have."""
+    pool = acquire(workers, ahead=True)
     try:
         yield pool
     finally:
-        release()
+        with _lock:
+            unused = _ahead and _pool is pool
+        if unused:
+            release()
+        wait_closed()

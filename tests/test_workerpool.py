@@ -8,6 +8,8 @@ import os
 import time
 from pathlib import Path
 
+import pytest
+
 from pipelines import workerpool
 
 
@@ -76,3 +78,24 @@ def test_pool_hands_tasks_over_wide_pipes() -> None:
         channel = pool._pool_manager.worker_manager.pool_channel
         assert channel is not None
         assert fcntl.fcntl(channel.writer.fileno(), fcntl.F_GETPIPE_SZ) >= workerpool.PIPE_BYTES
+
+
+def test_pool_closes_when_its_last_user_leaves_and_started_waits_for_its_workers() -> None:
+    with workerpool.started(1) as pool:
+        user = workerpool.acquire(1)  # a crawl's pipeline takes over the early hold
+        assert user is pool
+        worker = user.schedule(os.getpid).result(timeout=60)
+        assert worker in _descendants()
+        workerpool.release()
+        # closed when the last user left, not when the caller that started it is done
+        with pytest.raises(RuntimeError):
+            pool.schedule(os.getpid)
+    assert worker not in _descendants()
+
+
+def test_an_unused_early_pool_closes_with_its_starter() -> None:
+    with workerpool.started(1) as pool:
+        worker = pool.schedule(os.getpid).result(timeout=60)
+    with pytest.raises(RuntimeError):
+        pool.schedule(os.getpid)
+    assert worker not in _descendants()
