@@ -48,6 +48,12 @@ DEFAULTS: dict[str, Any] = {
     "TELNETCONSOLE_ENABLED": False,
     "REMOTE_CONTROL_ENABLED": False,
     "FEEDS": {},
+    # News is on the web: file:, data:, s3: and ftp: URLs are refused by the egress
+    # check anyway, so their handlers are not loaded (nor imported at start).
+    "DOWNLOAD_HANDLERS": {"file": None, "data": None, "s3": None, "ftp": None},
+    # Scrapy reads each callback's source to warn about generators that return a
+    # value, per response; ours are checked by our linters, not at crawl time.
+    "WARN_ON_GENERATOR_RETURN_VALUE": False,
     "DOWNLOADER_MIDDLEWARES": {
         "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
         "spiders.egress.EgressCheckMiddleware": 40,

@@ -17,7 +17,8 @@ PROBE = """
 import atexit, gc, json, sys
 
 def report():
-    loaded = {name: name in sys.modules for name in ("trafilatura", "aiohttp", "scrapy")}
+    names = ("trafilatura", "aiohttp", "scrapy", "scrapy.core.downloader.handlers.file")
+    loaded = {name: name in sys.modules for name in names}
     print("PROBE " + json.dumps({"loaded": loaded, "frozen": gc.get_freeze_count()}))
 
 atexit.register(report)
@@ -39,8 +40,14 @@ def test_crawl_process_leaves_the_cleaner_to_its_workers(tmp_path: Path, site: F
     )
     assert result.returncode == 0, result.stderr[-3000:]
     probe = json.loads(result.stdout.rsplit("PROBE ", 1)[1])
-    # Scrapy's RemoteControl (aiohttp) is not even imported; trafilatura runs in the workers.
-    assert probe["loaded"] == {"trafilatura": False, "aiohttp": False, "scrapy": True}
+    # Scrapy's RemoteControl (aiohttp) and its file: handler are not even imported;
+    # trafilatura runs in the workers.
+    assert probe["loaded"] == {
+        "trafilatura": False,
+        "aiohttp": False,
+        "scrapy": True,
+        "scrapy.core.downloader.handlers.file": False,
+    }
     assert probe["frozen"] > 0, "the heap is frozen before the interpreter tears it down"
     cleaned = [r for r in text_records(tmp_path) if r["text"]]
     assert cleaned, "the workers did clean the articles"
