@@ -90,14 +90,25 @@ def new_articles(manifest: dict[str, Any]) -> int:
 def recent_manifests(store: Store, source: str, keep: int, now: datetime) -> list[dict[str, Any]]:
     """The last ``keep`` manifests and every one of the last 24 h, oldest first."""
     keys = sorted(o.key for o in store.list(f"runs/{source}/") if o.key.endswith(".json"))
-    wanted = [k for i, k in enumerate(keys) if i >= len(keys) - keep or _within_day(k, now)]
-    out = []
+    # A run id names its start to the second, so runs started within one second
+    # sort at random by key: take all that tie with the oldest wanted one, then
+    # order by the manifests' own start times (to the millisecond).
+    kept = set(keys[-keep:]) if keep > 0 else set()
+    if kept and (cutoff := run_time(keys[-len(kept)])) is not None:
+        kept.update(k for k in keys if (started := run_time(k)) is not None and started >= cutoff)
+    wanted = [k for k in keys if k in kept or _within_day(k, now)]
+    found = []
     for key in wanted:
         try:
-            out.append(json.loads(store.get(key)))
+            found.append((key, json.loads(store.get(key))))
         except (StoreError, ValueError) as exc:
             logger.warning("cannot read manifest %s: %s", key, exc)
-    return out
+    found.sort(key=lambda pair: (_started(*pair), pair[0]))
+    return [manifest for _, manifest in found]
+
+
+def _started(key: str, manifest: dict[str, Any]) -> datetime:
+    return parse_time(manifest.get("start")) or run_time(key) or datetime.min.replace(tzinfo=UTC)
 
 
 def _within_day(key: str, now: datetime) -> bool:

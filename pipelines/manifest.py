@@ -87,8 +87,9 @@ class RunManifestExtension:
                 "run_id": self.run_id,
                 "worker": self.worker,
                 "software": f"newsvault/{__version__}",
-                "start": self.started.isoformat(timespec="seconds"),
-                "end": datetime.now(UTC).isoformat(timespec="seconds"),
+                # Milliseconds: runs of one source can start within the same second.
+                "start": self.started.isoformat(timespec="milliseconds"),
+                "end": datetime.now(UTC).isoformat(timespec="milliseconds"),
                 "result": reason,
                 "counts": counts,
                 "files": ledger.entries(),

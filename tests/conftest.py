@@ -126,7 +126,7 @@ def run_cli(
 
 def text_records(work: Path) -> list[dict[str, Any]]:
     """Every clean-text record published to the ``file://`` archive under ``work``."""
-    out = []
+    out: list[dict[str, Any]] = []
     for path in sorted((work / "archive" / "text").rglob("*.jsonl.gz")):
         with gzip.open(path, "rt", encoding="utf-8") as fh:
             out.extend(json.loads(line) for line in fh)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,8 @@ from newsvault.cli import main
 from newsvault.demosite import feeds
 from newsvault.demosite.server import SiteServer
 from newsvault.scheduler_history import RunHistory
+from newsvault.status import recent_manifests
+from storage.local import FileStore
 from tests.test_new_coverage import crawl, live_site, site_config
 
 __all__ = ["live_site"]  # the fixture, shared with test_new_coverage
@@ -92,3 +96,28 @@ def test_status_reports_a_failed_scheduled_crawl(
     assert failed["warnings"] == ["last scheduled crawl timeout: over 3600 s"]
     code, out = status(capsys)
     assert code == 0 and "never" in out
+
+
+def test_runs_started_within_one_second_keep_their_order(tmp_path: Path) -> None:
+    """Run ids name the second only; the manifests' own start times order them."""
+    store = FileStore(tmp_path / "archive")
+    starts = {
+        # the later run's id sorts first
+        "20261124T101500Z-ffffff": ("2026-11-24T10:15:00.100+00:00", 7),
+        "20261124T101500Z-000000": ("2026-11-24T10:15:00.900+00:00", 0),
+        "20261124T101400Z-aaaaaa": ("2026-11-24T10:14:00.000+00:00", 3),
+    }
+    for run_id, (start, fetched) in starts.items():
+        body = {"run_id": run_id, "start": start, "counts": {"articles/fetched": fetched}}
+        path = tmp_path / f"{run_id}.json"
+        path.write_text(json.dumps(body))
+        store.put(f"runs/demo/{run_id}.json", path, hashlib.sha256(path.read_bytes()).hexdigest())
+    now = datetime(2026, 11, 26, tzinfo=UTC)  # none within the last day: only `keep` counts
+    order = [m["run_id"] for m in recent_manifests(store, "demo", 1, now)]
+    assert order[-1] == "20261124T101500Z-000000"
+    assert "20261124T101400Z-aaaaaa" not in order
+    assert [m["run_id"] for m in recent_manifests(store, "demo", 5, now)] == [
+        "20261124T101400Z-aaaaaa",
+        "20261124T101500Z-ffffff",
+        "20261124T101500Z-000000",
+    ]
