@@ -95,14 +95,13 @@ class WidePipeContext(ForkServerContext):
         return reader, writer
 
 
-def widen(conn: Connection, size: int = PIPE_BYTES) -> int:
-    """Grow the pipe behind ``conn`` to ``size`` bytes where the system allows it;
-    returns its capacity (a smaller pipe is slower, not wrong)."""
+def widen(conn: Connection) -> None:
+    """Grow the pipe behind ``conn`` to PIPE_BYTES where the system allows it
+    (a smaller pipe is slower, not wrong)."""
     try:
-        return fcntl.fcntl(conn.fileno(), fcntl.F_SETPIPE_SZ, size)
+        fcntl.fcntl(conn.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
     except OSError as exc:  # over the system's or the user's limit
         logger.debug("pipe kept at its default size: %s", exc)
-        return fcntl.fcntl(conn.fileno(), fcntl.F_GETPIPE_SZ)
 
 
 def _warm_up(pool: ProcessPool) -> None:
