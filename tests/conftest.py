@@ -110,11 +110,18 @@ schedule = "*/30 * * * *"
 
 
 def run_cli(
-    args: list[str], cwd: Path, timeout: float = 180, env: dict[str, str] | None = None
+    args: list[str],
+    cwd: Path,
+    timeout: float = 180,
+    env: dict[str, str] | None = None,
+    entry: tuple[str, ...] = ("-m", "newsvault"),
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``newsvault`` in its own process: a crawl owns its process's reactor."""
+    """Run ``newsvault`` in its own process: a crawl owns its process's reactor.
+
+    ``entry``: how the interpreter starts it (a probe wrapping the entry point, say).
+    """
     return subprocess.run(
-        [sys.executable, "-m", "newsvault", *args],
+        [sys.executable, *entry, *args],
         check=False,
         cwd=cwd,
         capture_output=True,

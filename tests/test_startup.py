@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from scrapy.settings import default_settings
 
 from newsvault.settings import DEFAULTS
-from tests.conftest import FixtureSite, text_records, write_config
+from tests.conftest import FixtureSite, run_cli, text_records, write_config
 
 # Runs the real entry point and reports, at the very end, what the process loaded.
 PROBE = """
@@ -30,14 +28,7 @@ entry()
 
 def test_crawl_process_leaves_the_cleaner_to_its_workers(tmp_path: Path, site: FixtureSite) -> None:
     write_config(tmp_path / "newsvault.toml", site)
-    result = subprocess.run(
-        [sys.executable, "-c", PROBE, "--config", "newsvault.toml", "crawl", "demo"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    result = run_cli(["--config", "newsvault.toml", "crawl", "demo"], tmp_path, entry=("-c", PROBE))
     assert result.returncode == 0, result.stderr[-3000:]
     probe = json.loads(result.stdout.rsplit("PROBE ", 1)[1])
     # Scrapy's RemoteControl (aiohttp) and its file: handler are not even imported;
