@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import tempfile
 from collections.abc import Iterator
@@ -11,8 +12,11 @@ from pathlib import Path
 import pytest
 
 from storage import local
-from storage.base import ConflictError, ObjectInfo
+from storage import spool as spool_module
+from storage.base import ConflictError, ObjectInfo, file_sha256
+from storage.keys import manifest_key
 from storage.local import FileStore
+from storage.spool import Spool, publish
 
 KEY = "warc/demo/2026/01/02/a.warc.gz"
 
@@ -78,3 +82,38 @@ def test_exists_reads_back_only_what_it_did_not_link(
     assert changed is not None and changed.sha256 == hashlib.sha256(b"changed").hexdigest()
     assert reads == [final]
     assert FileStore(tmp_path / "archive").exists(KEY) == changed, "another store reads it"
+
+
+def test_publish_takes_recorded_digests_from_the_run_manifest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spool = tmp_path / "spool"
+    files = {
+        KEY: os.urandom(200_000),  # listed with its size and digest: not read to hash it
+        "warc/demo/2026/01/02/b.warc.gz": b"changed after it was listed",  # size differs
+        "text/demo/2026/01/02/c.jsonl.gz": b"not listed",
+    }
+    for key, data in files.items():
+        (spool / key).parent.mkdir(parents=True, exist_ok=True)
+        (spool / key).write_bytes(data)
+    listed = [
+        {"key": KEY, "size": 200_000, "sha256": hashlib.sha256(files[KEY]).hexdigest()},
+        {"key": "warc/demo/2026/01/02/b.warc.gz", "size": 3, "sha256": "0" * 64},
+    ]
+    manifest = manifest_key("demo", "run1")
+    (spool / manifest).parent.mkdir(parents=True)
+    (spool / manifest).write_text(json.dumps({"source": "demo", "files": listed}))
+    hashed: list[str] = []
+
+    def counting_sha256(path: Path) -> str:
+        hashed.append(path.relative_to(spool).as_posix())
+        return file_sha256(path)
+
+    monkeypatch.setattr(spool_module, "file_sha256", counting_sha256)
+    store = FileStore(tmp_path / "archive")
+    report = publish(Spool(spool), store)
+    assert report.ok and len(report.published) == 4
+    assert sorted(hashed) == sorted([*list(files)[1:], manifest])
+    for key, data in files.items():
+        assert (tmp_path / "archive" / key).read_bytes() == data
+        assert store.exists(key) == ObjectInfo(key, len(data), hashlib.sha256(data).hexdigest())
