@@ -54,6 +54,11 @@ DEFAULTS: dict[str, Any] = {
     # Scrapy reads each callback's source to warn about generators that return a
     # value, per response; ours are checked by our linters, not at crawl time.
     "WARN_ON_GENERATOR_RETURN_VALUE": False,
+    # Scrapy's in-memory stats without a wrapper on every access (newsvault/stats.py).
+    "STATS_CLASS": "newsvault.stats.DirectStatsCollector",
+    # A development aid that looks at every request a callback yields for meta
+    # keys copied from the response; our spiders build each request's meta afresh.
+    "SPIDER_MIDDLEWARES": {"scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None},
     "DOWNLOADER_MIDDLEWARES": {
         "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
         "spiders.egress.EgressCheckMiddleware": 40,

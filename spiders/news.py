@@ -23,6 +23,7 @@ from twisted.python.failure import Failure
 from newsvault.config import Source
 from spiders import discovery
 from spiders.items import ArticlePage
+from spiders.requests import SpiderRequest
 from spiders.urls import canonical, in_scope
 from storage.state import ArchivedSet, open_archived_set
 
@@ -96,7 +97,7 @@ class NewsSpider(scrapy.Spider):
 
     def _discovery(self, url: str, callback: Any, kind: str, **cb_kwargs: Any) -> Request:
         self.crawler.stats.inc_value(f"discovery/{kind}_requests")
-        return Request(
+        return SpiderRequest(
             url,
             callback=callback,
             errback=self.discovery_failed,
@@ -134,7 +135,7 @@ class NewsSpider(scrapy.Spider):
         found = discovery.sitemap_links(response)
         for url in found.sitemaps:
             if in_scope(url, self.source.allowed_domains):
-                yield Request(
+                yield SpiderRequest(
                     url,
                     callback=self.parse_sitemap,
                     errback=self.discovery_failed,
@@ -155,7 +156,7 @@ class NewsSpider(scrapy.Spider):
                 if in_scope(
                     url, self.source.allowed_domains
                 ) and not self.source.article_pattern.search(url):
-                    yield Request(
+                    yield SpiderRequest(
                         url,
                         callback=self.parse_section,
                         errback=self.discovery_failed,
@@ -180,7 +181,7 @@ class NewsSpider(scrapy.Spider):
         if not self.refetch and self.state.is_archived(url, max_age):
             stats.inc_value("articles/already_archived")
             return
-        yield Request(
+        yield SpiderRequest(
             url,
             callback=self.parse_article,
             errback=self.article_failed,
