@@ -39,6 +39,8 @@ _ahead = False
 # Pools closing in the background: pebble's join waits for loops that wake every
 # 0.1 s, and the crawl can close its files and publish meanwhile.
 _closing: list[threading.Thread] = []
+# In a worker: how many objects were frozen when it started (by the forkserver).
+inherited_frozen = 0
 
 
 def size(workers: int) -> int:
@@ -61,7 +63,10 @@ def acquire(workers: int, *, ahead: bool = False) -> ProcessPool:
             context = WidePipeContext()
             # Workers fork from a server that has imported the cleaner already, so a
             # replacement worker (every max_tasks) skips a quarter second of imports.
-            context.set_forkserver_preload(["pipelines.cleaning.extract", "pipelines.workerpool"])
+            # pipelines.preloaded comes last: it freezes everything loaded before it.
+            context.set_forkserver_preload(
+                ["pipelines.cleaning.extract", "pipelines.workerpool", "pipelines.preloaded"]
+            )
             # A worker is replaced every MAX_TASKS pages: a bound on what a leak in a
             # C extension could hold, rare enough that the restarts cost nothing.
             _pool = ProcessPool(
@@ -113,6 +118,8 @@ def _quiet_gc() -> None:
     """Worker start: the cleaner loaded by the forkserver is never garbage, and
     each page makes many short-lived objects; fewer, cheaper collections save
     about 2 % of the cleaning CPU (and keep the inherited pages shared)."""
+    global inherited_frozen  # noqa: PLW0603 - read by the tests, in a worker
+    inherited_frozen = gc.get_freeze_count()
     gc.freeze()
     gc.set_threshold(50_000, 20, 20)
 
