@@ -23,6 +23,7 @@ from warcio.warcwriter import WARCWriter
 
 from pipelines.warcgzip import gzip_member
 from pipelines.warcindex import CdxjBuilder
+from pipelines.writebehind import SYNC_EVERY, WriteBehind
 
 logger = logging.getLogger(__name__)
 
@@ -63,8 +64,10 @@ class RollingWarcWriter:
         on_close: Callable[[Path], None] | None = None,
         compressor: str = "isal",
         gzip_level: int | None = None,
+        sync_every: int = SYNC_EVERY,
     ) -> None:
         self.compress = gzip_member(compressor, gzip_level)
+        self._behind = WriteBehind(sync_every)
         self.directory_for = directory_for
         self.prefix = prefix
         self.host = host
@@ -122,6 +125,7 @@ class RollingWarcWriter:
             self._fh.seek(start)
             raise
         self._sha256.update(payload)
+        self._behind.wrote(self._fh.fileno(), len(payload))
 
     def write(self, records: list[ArcWarcRecord]) -> list[RecordLocation]:
         """Write records together in one file; returns where each one landed.
@@ -156,6 +160,7 @@ class RollingWarcWriter:
         """Close and rename the current file; returns its final path."""
         if self._fh is None or self.path is None:
             return None
+        self._behind.settle()
         os.fsync(self._fh.fileno())
         self._fh.close()
         final = self.path.with_name(self.path.name.removesuffix(OPEN_SUFFIX))
