@@ -54,6 +54,8 @@ DEFAULTS: dict[str, Any] = {
     # Scrapy reads each callback's source to warn about generators that return a
     # value, per response; ours are checked by our linters, not at crawl time.
     "WARN_ON_GENERATOR_RETURN_VALUE": False,
+    # Seen requests in SQLite in the run's JOBDIR, not in a set that grows with the site.
+    "DUPEFILTER_CLASS": "spiders.dupefilter.DiskDupeFilter",
     # Scrapy's in-memory stats without a wrapper on every access (newsvault/stats.py).
     "STATS_CLASS": "newsvault.stats.DirectStatsCollector",
     # A development aid that looks at every request a callback yields for meta
