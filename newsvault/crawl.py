@@ -107,6 +107,16 @@ def quiet_collector() -> Iterator[None]:
         gc.unfreeze()
 
 
+def source_crawler(spider_cls: type[NewsSpider], settings: dict[str, Any]) -> Crawler:
+    """A crawler for one source whose own settings outrank the process's.
+
+    Scrapy copies the process's settings over each crawler's at their own
+    priority; at a higher one, what a source or a worker sets for itself (a
+    worker's scheduler, dupefilter and concurrency) is not reset to the defaults.
+    """
+    return Crawler(spider_cls, Settings(settings, priority="spider"))
+
+
 def run_crawl(
     config: Config,
     sources: list[Source],
@@ -152,7 +162,7 @@ def run_crawl(
             sync_profile_from_archive(store, source.key, state_dir / "profile.json")
             settings = source_settings(config, source, run_id, spool.root, state_dir, worker_id)
             settings.update(extra_settings(source) if extra_settings else {})
-            crawler = Crawler(spider_cls, Settings(settings))
+            crawler = source_crawler(spider_cls, settings)
             process.crawl(crawler, source=source, refetch=refetch)
             crawlers.append((source, crawler, state_dir))
         with quiet_collector():

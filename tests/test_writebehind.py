@@ -20,9 +20,11 @@ def test_writer_flushes_in_the_background_and_close_waits_for_it(
 ) -> None:
     flushes: list[tuple[str, int]] = []
     finished: list[float] = []
+    started = threading.Event()
 
     def slow_fdatasync(fd: int) -> None:
         flushes.append((threading.current_thread().name, os.fstat(fd).st_size))
+        started.set()
         time.sleep(0.2)  # a slow disk: close must still not close the file under it
         os.fsync(fd)
         finished.append(time.monotonic())
@@ -40,11 +42,11 @@ def test_writer_flushes_in_the_background_and_close_waits_for_it(
             length=30_000,
         )
         w.write([record])
-    assert flushes, "nothing was flushed while the file was written"
-    assert all(name == "write-behind" for name, _ in flushes)
-    assert all(size >= 50_000 for _, size in flushes)
+    assert started.wait(10), "nothing was flushed while the file was open"
     path = w.close()
     closed_at = time.monotonic()
+    assert all(name == "write-behind" for name, _ in flushes)
+    assert all(size >= 50_000 for _, size in flushes)
     assert len(finished) == len(flushes), "the file was closed under a flush in progress"
     assert max(finished) <= closed_at
     assert path is not None and check_warc(path).ok
