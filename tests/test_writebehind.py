@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import errno
 import os
 import threading
 import time
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from pipelines import writebehind
 from pipelines.warcfile import RollingWarcWriter
 from pipelines.warcverify import check_warc
 
@@ -29,7 +30,7 @@ def test_writer_flushes_in_the_background_and_close_waits_for_it(
         os.fsync(fd)
         finished.append(time.monotonic())
 
-    monkeypatch.setattr(writebehind.os, "fdatasync", slow_fdatasync)
+    monkeypatch.setattr("os.fdatasync", slow_fdatasync)
     w = RollingWarcWriter(
         lambda _: tmp_path, "nv", "test.host", 1 << 30, {"software": "t"}, sync_every=50_000
     )
@@ -50,3 +51,37 @@ def test_writer_flushes_in_the_background_and_close_waits_for_it(
     assert len(finished) == len(flushes), "the file was closed under a flush in progress"
     assert max(finished) <= closed_at
     assert path is not None and check_warc(path).ok
+
+
+def test_a_failed_background_flush_fails_the_next_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Linux reports a write-back error once per open file: the background flush
+    may be the only one to hear of it, so it must not be lost."""
+    failed = threading.Event()
+
+    def failing_fdatasync(fd: int) -> None:
+        failed.set()
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr("os.fdatasync", failing_fdatasync)
+    w = RollingWarcWriter(
+        lambda _: tmp_path, "nv", "test.host", 1 << 30, {"software": "t"}, sync_every=50_000
+    )
+    builder = w.record_builder()
+
+    def record(n: int) -> Any:
+        payload = BytesIO(os.urandom(30_000))
+        return builder.create_warc_record(
+            f"https://news.example/a/{n}", "resource", payload=payload, length=30_000
+        )
+
+    w.write([record(0)])
+    w.write([record(1)])  # past 50,000 bytes: the flush starts, and fails
+    assert failed.wait(10)
+    for thread in threading.enumerate():
+        if thread.name == "write-behind":
+            thread.join()
+    with pytest.raises(OSError, match="Input/output error"):
+        w.write([record(2)])
+    assert w.close() is not None, "reported once, the file still closes"
