@@ -9,7 +9,6 @@ memory used is SQLite's page cache, a fixed 2 MB or so.
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
 from typing import Self
 
@@ -18,6 +17,8 @@ from scrapy.dupefilters import RFPDupeFilter
 from scrapy.http import Request
 from scrapy.utils.job import job_dir
 from scrapy.utils.request import RequestFingerprinterProtocol
+
+from storage.scratch import ScratchSet
 
 
 class DiskDupeFilter(RFPDupeFilter):
@@ -32,13 +33,7 @@ class DiskDupeFilter(RFPDupeFilter):
         fingerprinter: RequestFingerprinterProtocol | None = None,
     ) -> None:
         super().__init__(None, debug, fingerprinter=fingerprinter)
-        if path is not None:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(":memory:" if path is None else str(path), isolation_level=None)
-        # scratch data of one run: nothing to recover after a crash
-        self._db.execute("PRAGMA journal_mode=OFF")
-        self._db.execute("PRAGMA synchronous=OFF")
-        self._db.execute("CREATE TABLE IF NOT EXISTS seen (fp BLOB PRIMARY KEY) WITHOUT ROWID")
+        self._seen = ScratchSet(path)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -50,10 +45,7 @@ class DiskDupeFilter(RFPDupeFilter):
         )
 
     def request_seen(self, request: Request) -> bool:
-        added = self._db.execute(
-            "INSERT OR IGNORE INTO seen (fp) VALUES (?)", (self._fingerprint(request),)
-        )
-        return added.rowcount == 0
+        return not self._seen.add(self._fingerprint(request))
 
     def close(self, reason: str) -> None:
-        self._db.close()
+        self._seen.close()

@@ -7,7 +7,6 @@ archived them already (unless the user asks to refetch).
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -25,40 +24,10 @@ from spiders import discovery
 from spiders.items import ArticlePage
 from spiders.requests import SpiderRequest
 from spiders.urls import canonical, in_scope
+from storage.scratch import ScratchSet
 from storage.state import ArchivedSet, open_archived_set
 
 DAY = 86400.0
-
-
-class QueuedUrls:
-    """Article URLs this run has queued, in SQLite in the run's JOBDIR.
-
-    A set would grow with the site (about 150 bytes a URL); this stays on disk
-    beside Scrapy's request queues and goes when the crawl deletes them. Without
-    a JOBDIR (distributed workers) it is an in-memory database.
-    """
-
-    def __init__(self, directory: str | None) -> None:
-        path = ":memory:"
-        if directory:
-            Path(directory).mkdir(parents=True, exist_ok=True)
-            path = str(Path(directory) / "queued.sqlite")
-        self._db = sqlite3.connect(path, isolation_level=None)
-        # scratch data of one run: nothing to recover after a crash
-        self._db.execute("PRAGMA journal_mode=OFF")
-        self._db.execute("PRAGMA synchronous=OFF")
-        self._db.execute("CREATE TABLE IF NOT EXISTS queued (url TEXT PRIMARY KEY)")
-
-    def add(self, url: str) -> bool:
-        """Record ``url``; True if it was not queued before."""
-        cursor = self._db.execute("INSERT OR IGNORE INTO queued (url) VALUES (?)", (url,))
-        return cursor.rowcount == 1
-
-    def clear(self) -> None:
-        self._db.execute("DELETE FROM queued")
-
-    def close(self) -> None:
-        self._db.close()
 
 
 class NewsSpider(scrapy.Spider):
@@ -71,7 +40,8 @@ class NewsSpider(scrapy.Spider):
         self.refetch = refetch
         self.state: ArchivedSet | None = None
         self.max_section_pages = 5
-        self._queued = QueuedUrls(None)
+        # the article URLs this run has queued (see from_crawler)
+        self._queued = ScratchSet(None)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -81,7 +51,7 @@ class NewsSpider(scrapy.Spider):
         jobdir = crawler.settings.get("JOBDIR")
         if jobdir:
             spider._queued.close()
-            spider._queued = QueuedUrls(jobdir)
+            spider._queued = ScratchSet(Path(jobdir) / "queued.sqlite")
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
 

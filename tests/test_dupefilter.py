@@ -27,7 +27,7 @@ def test_seen_requests_go_to_sqlite_in_the_jobdir(tmp_path: Path) -> None:
     assert not dupefilter._fingerprints, "no fingerprint is kept in memory"
     dupefilter.close("finished")
     with sqlite3.connect(jobdir / "seen.sqlite") as db:
-        assert db.execute("SELECT count(*) FROM seen").fetchone()[0] == 5002
+        assert db.execute("SELECT count(*) FROM keys").fetchone()[0] == 5002
 
 
 def test_without_a_jobdir_the_filter_still_filters() -> None:
