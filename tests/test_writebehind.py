@@ -16,6 +16,23 @@ from pipelines.warcfile import RollingWarcWriter
 from pipelines.warcverify import check_warc
 
 
+def writer(directory: Path) -> RollingWarcWriter:
+    """A writer that flushes in the background every 50,000 bytes."""
+    return RollingWarcWriter(
+        lambda _: directory, "nv", "test.host", 1 << 30, {"software": "t"}, sync_every=50_000
+    )
+
+
+def record(w: RollingWarcWriter, n: int) -> Any:
+    """A 30,000-byte resource record."""
+    return w.record_builder().create_warc_record(
+        f"https://news.example/a/{n}",
+        "resource",
+        payload=BytesIO(os.urandom(30_000)),
+        length=30_000,
+    )
+
+
 def test_writer_flushes_in_the_background_and_close_waits_for_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -31,18 +48,9 @@ def test_writer_flushes_in_the_background_and_close_waits_for_it(
         finished.append(time.monotonic())
 
     monkeypatch.setattr("os.fdatasync", slow_fdatasync)
-    w = RollingWarcWriter(
-        lambda _: tmp_path, "nv", "test.host", 1 << 30, {"software": "t"}, sync_every=50_000
-    )
-    builder = w.record_builder()
+    w = writer(tmp_path)
     for n in range(8):
-        record = builder.create_warc_record(
-            f"https://news.example/a/{n}",
-            "resource",
-            payload=BytesIO(os.urandom(30_000)),
-            length=30_000,
-        )
-        w.write([record])
+        w.write([record(w, n)])
     assert started.wait(10), "nothing was flushed while the file was open"
     path = w.close()
     closed_at = time.monotonic()
@@ -65,23 +73,13 @@ def test_a_failed_background_flush_fails_the_next_write(
         raise OSError(errno.EIO, "Input/output error")
 
     monkeypatch.setattr("os.fdatasync", failing_fdatasync)
-    w = RollingWarcWriter(
-        lambda _: tmp_path, "nv", "test.host", 1 << 30, {"software": "t"}, sync_every=50_000
-    )
-    builder = w.record_builder()
-
-    def record(n: int) -> Any:
-        payload = BytesIO(os.urandom(30_000))
-        return builder.create_warc_record(
-            f"https://news.example/a/{n}", "resource", payload=payload, length=30_000
-        )
-
-    w.write([record(0)])
-    w.write([record(1)])  # past 50,000 bytes: the flush starts, and fails
+    w = writer(tmp_path)
+    w.write([record(w, 0)])
+    w.write([record(w, 1)])  # past 50,000 bytes: the flush starts, and fails
     assert failed.wait(10)
     for thread in threading.enumerate():
         if thread.name == "write-behind":
             thread.join()
     with pytest.raises(OSError, match="Input/output error"):
-        w.write([record(2)])
+        w.write([record(w, 2)])
     assert w.close() is not None, "reported once, the file still closes"
