@@ -23,7 +23,9 @@ CPU" is the phase's own process alone (for (c): the reactor, without the
 extraction workers), read from /proc up to 200 ms before it exits. The site's
 server process is not counted in any phase; "site CPU" shows what it spent
 serving the phase, on the same cores. The site renders every page before the
-phases start, so serving takes little of the CPU the phases share.
+phases start, so serving takes little of the CPU the phases share. Every phase
+runs under the scheduling policy ``newsvault crawl`` takes (``SCHED_BATCH``,
+newsvault/batchjob.py), so they differ in their work only.
 """
 
 from __future__ import annotations
@@ -411,6 +413,12 @@ def main(argv: list[str] | None = None, out: Callable[[str], None] = print) -> i
     parser.add_argument("--clean-parallel", type=int, metavar="N", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.ERROR)  # trafilatura warns about odd pages
+    if args.fetch_only or args.clean_only is not None or args.clean_parallel is not None:
+        # A phase runs as the batch job `newsvault crawl` makes itself, so that the
+        # phases differ in their work, not in how the kernel schedules them.
+        from newsvault.batchjob import become_batch_job
+
+        become_batch_job()
     if args.fetch_only:
         return fetch_only(args.fetch_only)
     if args.clean_only is not None:

@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 
+from tests.proctree import PolicyWatch
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -129,6 +131,18 @@ def run_cli(
         timeout=timeout,
         env={**os.environ, **(env or {})},
     )
+
+
+def run_cli_watched(
+    args: list[str], cwd: Path, timeout: float = 180
+) -> tuple[subprocess.CompletedProcess[str], PolicyWatch]:
+    """``run_cli``, watching the scheduling policy of every thread the run starts."""
+    argv = [sys.executable, "-m", "newsvault", *args]
+    pipe = subprocess.PIPE
+    proc = subprocess.Popen(argv, cwd=cwd, stdout=pipe, stderr=pipe, text=True)
+    with PolicyWatch(proc.pid) as watch:
+        out, err = proc.communicate(timeout=timeout)
+    return subprocess.CompletedProcess(argv, proc.returncode, out, err), watch
 
 
 def text_records(work: Path) -> list[dict[str, Any]]:

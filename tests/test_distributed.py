@@ -22,6 +22,7 @@ from scrapy.utils.test import get_crawler
 from newsvault.fleet import distributed_settings, enqueue_sources
 from storage.redisstate import RedisArchivedSet, RedisKeys, worker_key
 from tests.conftest import run_cli, text_records, write_config
+from tests.proctree import PolicyWatch
 from tests.redis_fixtures import BigSite, RedisServer, start_big_site
 from tests.redisproxy import ReplyLosingProxy
 
@@ -111,12 +112,13 @@ def two_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path
     # A politeness delay makes one worker alone need longer than the other's idle
     # poll (Scrapy looks at an idle scheduler every 5 s), so both get work.
     workers = [start_worker(root, n, site, redis, *idle, download_delay=0.05) for n in ("wa", "wb")]
-    # Both up (heartbeating) before the work arrives, or a slow starter may find none.
-    client = redis.client()
-    wait_for(lambda: all(client.exists(worker_key(n)) for n in ("wa", "wb")), 60, "workers")
-    enqueue_sources(redis.url, ["demo"])
-    codes = [w.wait() for w in workers]
-    yield root, site, (redis, workers, codes)
+    with PolicyWatch(workers[0].process.pid) as watch:
+        # Both up (heartbeating) before the work arrives, or a slow starter may find none.
+        client = redis.client()
+        wait_for(lambda: all(client.exists(worker_key(n)) for n in ("wa", "wb")), 60, "workers")
+        enqueue_sources(redis.url, ["demo"])
+        codes = [w.wait() for w in workers]
+    yield root, site, (redis, workers, codes, watch)
     site.server.shutdown()
     site.server.server_close()
     redis.stop()
@@ -125,7 +127,7 @@ def two_workers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path
 def test_two_workers_archive_every_article_exactly_once(
     two_workers: tuple[Path, BigSite, Any],
 ) -> None:
-    root, site, (_, workers, codes) = two_workers
+    root, site, (_, workers, codes, _) = two_workers
     assert codes == [0, 0], [w.stderr()[-3000:] for w in workers]
     fetched = Counter(site.article_requests())
     assert len(fetched) == 200 and set(fetched.values()) == {1}
@@ -141,10 +143,19 @@ def test_two_workers_archive_every_article_exactly_once(
     assert sum(shares) == 200 and min(shares) > 0, shares
 
 
+def test_a_worker_and_its_cleaning_processes_run_as_a_batch_job(
+    two_workers: tuple[Path, BigSite, Any],
+) -> None:
+    _, _, (_, _, codes, watch) = two_workers
+    assert codes == [0, 0]
+    assert len(watch.processes()) >= 3, "the worker, its pool's forkserver and a cleaner"
+    assert watch.not_batch() == {}
+
+
 def test_restart_with_persisted_state_fetches_nothing_twice(
     two_workers: tuple[Path, BigSite, Any],
 ) -> None:
-    root, site, (redis, _, _) = two_workers
+    root, site, (redis, _, _, _) = two_workers
     before = Counter(site.article_requests())
     worker = start_worker(root, "wc", site, redis, "--max-idle", "5")
     result = run_cli(

@@ -6,7 +6,7 @@ import gzip
 import json
 from pathlib import Path
 
-from tests.conftest import FixtureSite, run_cli, write_config
+from tests.conftest import FixtureSite, run_cli, run_cli_watched, write_config
 
 
 def texts(paths: list[Path]) -> dict[str, str]:
@@ -29,8 +29,12 @@ def test_reextract_matches_crawl_offline(tmp_path: Path, site: FixtureSite) -> N
     site.clear_log()
     site.stop()  # nothing to fetch from: a network request would fail loudly
 
-    result = run_cli(["--config", "nv.toml", "reextract", "--workers", "2"], cwd=tmp_path)
+    result, watch = run_cli_watched(
+        ["--config", "nv.toml", "reextract", "--workers", "2"], cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr
+    assert len(watch.processes()) >= 3, "re-extraction and its two workers"
+    assert watch.not_batch() == {}
     assert site.requests() == []
     sets = sorted((archive / "reextract").iterdir())
     assert len(sets) == 1

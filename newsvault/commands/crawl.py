@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from newsvault import app
+from newsvault.batchjob import become_batch_job
 from newsvault.locks import SourceBusy
 from newsvault.summary import print_summary
 from pipelines import workerpool
@@ -25,6 +26,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    become_batch_job()
     config = app.load(args)
     sources = app.chosen_sources(config, args)
     app.archive_for_writing(config)  # a misconfigured store stops here, before any fetch

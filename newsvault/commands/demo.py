@@ -8,6 +8,7 @@ import re
 import sys
 
 from newsvault import app
+from newsvault.batchjob import become_batch_job
 from newsvault.config import Config, Source
 from newsvault.demosite.server import SiteServer
 from newsvault.demosite.site import build_site
@@ -46,6 +47,7 @@ def demo_config(args: argparse.Namespace, base: str, host: str) -> Config:
 
 
 def run(args: argparse.Namespace) -> int:
+    become_batch_job()
     server = SiteServer(None, "127.0.0.1", args.port)
     server.site = build_site(server.base_url)
     server.start()

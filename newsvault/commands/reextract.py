@@ -9,6 +9,7 @@ from datetime import date
 from rich.progress import Progress
 
 from newsvault import app
+from newsvault.batchjob import become_batch_job
 from storage.cache import ObjectCache
 from storage.spool import publish
 
@@ -25,6 +26,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    become_batch_job()
     # The cleaner (trafilatura) loads only for the commands that clean.
     from newsvault.reextract import Reextractor, Window
 

@@ -6,6 +6,7 @@ import argparse
 import os
 
 from newsvault import app
+from newsvault.batchjob import become_batch_job
 from newsvault.fleet import DEFAULT_LEASE_S, default_worker_id, resolve_redis_url
 from newsvault.fleet import safe_worker_id as _safe_id
 from newsvault.locks import SourceBusy
@@ -48,6 +49,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def run(args: argparse.Namespace) -> int:
+    become_batch_job()
     config = app.load(args)
     redis_url = resolve_redis_url(config, os.environ)
     if not redis_url:
