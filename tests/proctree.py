@@ -3,34 +3,15 @@
 from __future__ import annotations
 
 import os
+import sys
 import threading
 from dataclasses import dataclass, field
+from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
-def _children() -> dict[int, list[int]]:
-    found: dict[int, list[int]] = {}
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry.name}/stat", "rb") as fh:
-                stat = fh.read()
-        except OSError:
-            continue  # exited meanwhile
-        # the command name may hold spaces and parentheses: split after the last ")"
-        ppid = int(stat.rsplit(b")", 1)[1].split()[1])
-        found.setdefault(ppid, []).append(int(entry.name))
-    return found
-
-
-def tree(root: int) -> list[int]:
-    """``root`` and its descendants (a forkserver's workers included)."""
-    children, found, todo = _children(), [], [root]
-    while todo:
-        pid = todo.pop()
-        found.append(pid)
-        todo.extend(children.get(pid, []))
-    return found
+# the benchmark's walk over /proc: a process and its descendants, workers included
+from throughput import descendants
 
 
 @dataclass
@@ -56,7 +37,7 @@ class PolicyWatch:
 
     def _run(self) -> None:
         while not self._stop.is_set():
-            for pid in tree(self.root):
+            for pid in descendants(self.root):
                 try:
                     tids = [int(t) for t in os.listdir(f"/proc/{pid}/task")]
                 except OSError:
